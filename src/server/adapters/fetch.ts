@@ -1,0 +1,58 @@
+import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
+import type { MizanUser } from '../defineClient.ts'
+import { BodyTooLargeError } from '../http-parts.ts'
+import type { AnyServerRouter } from '../router.ts'
+
+export type FetchHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? NaN)
+  if (declared > limit) throw new BodyTooLargeError(limit)
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      throw new BodyTooLargeError(limit)
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+function toResponse(result: DispatchResult): Response {
+  if (result instanceof Response) return result
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(result.headers)) {
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+  }
+  return new Response(result.body, { status: result.status, headers })
+}
+
+/**
+ * `(Request) => Promise<Response>` for Hono, Next.js route handlers, Bun and Deno.
+ * Paths outside the prefix answer 404 in the protocol's envelope.
+ */
+export function createFetchHandler<TUser extends MizanUser>(router: AnyServerRouter, options: FetchHandlerOptions<TUser> = {}) {
+  const dispatcher = createDispatcher(router, options)
+  return async function handle(request: Request): Promise<Response> {
+    const result = await dispatcher.handle({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      readBody: () => readLimited(request, dispatcher.maxBodyBytes),
+      raw: request,
+      signal: request.signal,
+    })
+    if (result) return toResponse(result)
+    return new Response(JSON.stringify({ error: true, code: 'NOT_FOUND', message: 'Not found' }), {
+      status: 404,
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    })
+  }
+}

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
+import type { MizanUser } from '../defineClient.ts'
+import { BodyTooLargeError } from '../http-parts.ts'
+import type { AnyServerRouter } from '../router.ts'
+
+/** Express keeps the full path here when a router is mounted under a sub-path. */
+type ExpressRequestLike = IncomingMessage & { originalUrl?: string }
+
+export type NodeHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
+
+function readLimited(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    if (declared > limit) {
+      req.resume()
+      reject(new BodyTooLargeError(limit))
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        req.removeAllListeners('data')
+        req.resume()
+        reject(new BodyTooLargeError(limit))
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+  }
+  return headers
+}
+
+async function send(res: ServerResponse, result: DispatchResult): Promise<void> {
+  if (result instanceof Response) {
+    const headers: Record<string, string | string[]> = {}
+    result.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    const setCookies = result.headers.getSetCookie()
+    if (setCookies.length) headers['set-cookie'] = setCookies
+    res.writeHead(result.status, headers)
+    res.end(Buffer.from(await result.arrayBuffer()))
+    return
+  }
+  res.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) })
+  res.end(result.body)
+}
+
+/**
+ * A `(req, res, next?)` handler for `node:http`, usable as Express or Connect middleware:
+ * paths outside the prefix go to `next`, or get a 404 envelope when there is none.
+ */
+export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRouter, options: NodeHandlerOptions<TUser> = {}) {
+  const dispatcher = createDispatcher(router, options)
+  return async function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
+    const controller = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
+    const url = new URL((req as ExpressRequestLike).originalUrl ?? req.url ?? '/', 'http://localhost')
+    try {
+      const result = await dispatcher.handle({
+        method: req.method ?? 'GET',
+        url,
+        headers: toHeaders(req),
+        readBody: () => readLimited(req, dispatcher.maxBodyBytes),
+        raw: req,
+        signal: controller.signal,
+      })
+      if (result) return await send(res, result)
+      if (next) return next()
+      await send(res, { status: 404, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify({ error: true, code: 'NOT_FOUND', message: 'Not found' }) })
+    } catch (error) {
+      if (next) return next(error)
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ error: true, code: 'INTERNAL_ERROR', message: 'An internal error occurred' }))
+    }
+  }
+}

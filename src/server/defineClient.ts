@@ -1,0 +1,156 @@
+import type { AnySchema, FunctionMarker, SchemaInput, SchemaOutput } from '../shared/types.ts'
+
+/** The identity a server function sees. Apps extend it with their own fields. */
+export interface MizanUser {
+  id: string | number
+  isStaff?: boolean
+  isSuperuser?: boolean
+}
+
+/** What a handler receives beside its parsed input. */
+export interface RequestContext<TUser extends MizanUser = MizanUser> {
+  user: TUser | null
+  headers: Headers
+  /** The adapter's own request object (node `IncomingMessage`, Fetch `Request`, or `undefined` in a caller). */
+  raw: unknown
+  signal: AbortSignal
+  /** Route params of a view function (`/profile/<id>/` → `{ id }`). */
+  routeParams: Record<string, string>
+}
+
+export type AuthRequirement<TUser extends MizanUser = MizanUser> =
+  | true
+  | 'staff'
+  | 'superuser'
+  | ((ctx: RequestContext<TUser>) => boolean | Promise<boolean>)
+
+/** A mutation may affect whole contexts by name, or the context (or query) of a given function. */
+export type AffectsTarget = string | AnyServerFunction
+
+interface CommonOptions<TIn, TOut, TName, TPrivate = boolean> {
+  input?: TIn
+  output?: TOut
+  /** Wire name override; by default the router key in snake_case. */
+  name?: TName
+  websocket?: boolean
+  /** Registered but never callable by clients (403). */
+  private?: TPrivate
+  /** Cache revision of a context member: bumping it busts cached bundles. */
+  rev?: number
+  /** Bundle cache policy: `true` forever, `false` never, a number is a TTL in seconds. */
+  cache?: number | boolean
+  /** A view function: mounted at this path under the prefix, answers with a raw `Response`. */
+  route?: string
+  methods?: string[]
+}
+
+/** A context reader never invalidates or merges: the types forbid mixing them. */
+type ContextPart<TCtx> = { context?: TCtx } & (TCtx extends string
+  ? { affects?: never; merge?: never }
+  : { affects?: AffectsTarget | readonly AffectsTarget[]; merge?: string | readonly string[] })
+
+export type DefineClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate = boolean> = CommonOptions<TIn, TOut, TName, TPrivate> &
+  ContextPart<TCtx> & { auth?: AuthRequirement<TUser> }
+
+export type HandlerResult<TOut> = TOut extends AnySchema ? SchemaInput<TOut> | Response : unknown
+
+export type Handler<TUser extends MizanUser, TIn, TResult> = (
+  input: SchemaOutput<TIn>,
+  ctx: RequestContext<TUser>,
+) => TResult | Promise<TResult>
+
+type ClientOutput<TOut, TResult> = TOut extends AnySchema ? SchemaOutput<TOut> : Awaited<TResult>
+
+/** Options after normalization: lists are lists, defaults are filled. */
+export interface NormalizedOptions {
+  context: string | false
+  affects: readonly AffectsTarget[]
+  merge: readonly string[]
+  auth: AuthRequirement<MizanUser> | undefined
+  input: AnySchema | undefined
+  output: AnySchema | undefined
+  name: string | undefined
+  websocket: boolean
+  private: boolean
+  rev: number
+  cache: number | boolean
+  route: string | undefined
+  methods: readonly string[]
+}
+
+export interface ServerFunction<
+  TInput = unknown,
+  TOutput = unknown,
+  TCtx extends string | false = string | false,
+  TName extends string | undefined = string | undefined,
+  TView extends boolean = boolean,
+  TPrivate extends boolean = boolean,
+> extends FunctionMarker<{ input: TInput; output: TOutput; context: TCtx; name: TName; view: TView; private: TPrivate }> {
+  readonly options: NormalizedOptions
+  readonly handler: (input: unknown, ctx: RequestContext<MizanUser>) => unknown
+}
+
+export type AnyServerFunction = ServerFunction<unknown, unknown, string | false, string | undefined, boolean, boolean>
+
+function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T]
+}
+
+/** Builds `defineClient` for an app's own user type. */
+export function createDefineClient<TUser extends MizanUser>() {
+  return function defineClient<
+    const TCtx extends string | false = false,
+    TIn extends AnySchema | undefined = undefined,
+    TOut extends AnySchema | undefined = undefined,
+    const TName extends string | undefined = undefined,
+    TResult extends HandlerResult<TOut> = HandlerResult<TOut>,
+    const TPrivate extends boolean = false,
+  >(
+    options: DefineClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate>,
+    handler: Handler<TUser, TIn, TResult>,
+  ): ServerFunction<
+    SchemaInput<TIn>,
+    ClientOutput<TOut, TResult>,
+    TCtx extends string ? TCtx : false,
+    TName,
+    [TResult] extends [never] ? false : Awaited<TResult> extends Response ? true : false,
+    TPrivate
+  > {
+    const raw = options as CommonOptions<AnySchema, AnySchema, string> & {
+      context?: string | false
+      affects?: AffectsTarget | readonly AffectsTarget[]
+      merge?: string | readonly string[]
+      auth?: AuthRequirement<TUser>
+    }
+    if (raw.context && (raw.affects !== undefined || raw.merge !== undefined)) {
+      throw new TypeError('defineClient: `context` and `affects`/`merge` are mutually exclusive')
+    }
+    if (raw.context === '') throw new TypeError('defineClient: `context` must be a non-empty name')
+    const normalized: NormalizedOptions = {
+      context: raw.context || false,
+      affects: asList(raw.affects),
+      merge: asList(raw.merge),
+      auth: raw.auth as AuthRequirement<MizanUser> | undefined,
+      input: raw.input,
+      output: raw.output,
+      name: raw.name,
+      websocket: raw.websocket ?? false,
+      private: raw.private ?? false,
+      rev: raw.rev ?? 0,
+      cache: raw.cache ?? true,
+      route: raw.route,
+      methods: raw.methods ?? (raw.context ? ['GET'] : ['POST']),
+    }
+    return {
+      '~mizan': 'function',
+      // Phantom: carries types only, never read at runtime.
+      '~types': undefined as never,
+      options: normalized,
+      handler: handler as unknown as ServerFunction['handler'],
+    }
+  }
+}
+
+/** `defineClient` for the default user shape; use `createMizan<User>()` for your own. */
+export const defineClient = createDefineClient<MizanUser>()

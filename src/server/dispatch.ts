@@ -1,0 +1,232 @@
+import superjson from 'superjson'
+import { MizanError } from '../shared/errors.ts'
+import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
+import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect } from '../shared/protocol.ts'
+import type { MizanUser, RequestContext } from './defineClient.ts'
+import { executeFunction, type ErrorReporter } from './execute.ts'
+import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqualStrings, type WireResponse } from './http-parts.ts'
+import { resolveInvalidation, resolveMerges } from './invalidation.ts'
+import type { AnyServerRouter, RegisteredFunction } from './router.ts'
+import { coerceQueryValue } from './schema.ts'
+import { matchViewRoute } from './view-routes.ts'
+
+/** The runtime-neutral request every adapter produces. */
+export interface MizanRequest {
+  method: string
+  url: URL
+  headers: Headers
+  /** Reads the body as text; adapters enforce the size limit and throw `BodyTooLargeError`. */
+  readBody(): Promise<string>
+  raw: unknown
+  signal: AbortSignal
+}
+
+export type UserResolver<TUser extends MizanUser = MizanUser> = (req: MizanRequest) => TUser | null | Promise<TUser | null>
+
+export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
+  /** Spelling of prefix and headers: `'mizan'` (default) or `'izana'` for the published Python packages. */
+  dialect?: Dialect
+  /** Mount path; defaults to the dialect's (`/api/mizan`). */
+  prefix?: string
+  /** Who is calling. Throw a `MizanError('UNAUTHORIZED')` for a bad token: it is never retried as anonymous. */
+  resolveUser?: UserResolver<TUser>
+  /** `'always'` (default, as Django): every POST needs the CSRF header; `'cookie'`: only requests that carry cookies; `false`: off. */
+  csrf?: 'always' | 'cookie' | false
+  /** Name missing functions in NOT_FOUND messages. */
+  debug?: boolean
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  maxBodyBytes?: number
+  onError?: ErrorReporter
+}
+
+export type DispatchResult = WireResponse | Response
+
+export interface Dispatcher {
+  prefix: string
+  maxBodyBytes: number
+  /** `null` when the path is not ours, so adapters can fall through to the next handler. */
+  handle(req: MizanRequest): Promise<DispatchResult | null>
+}
+
+const defaultReporter: ErrorReporter = (error, where) => console.error(`[mizan] ${where.fn}:`, error)
+
+export function createDispatcher<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser> = {}): Dispatcher {
+  const spelling = DIALECTS[options.dialect ?? 'mizan']
+  const prefix = (options.prefix ?? spelling.prefix).replace(/\/+$/, '')
+  const csrfMode = options.csrf ?? 'always'
+  const report = options.onError ?? defaultReporter
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const tokenHeader = spelling.tokenHeader
+
+  async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
+    const user = options.resolveUser ? await options.resolveUser(req) : null
+    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams }
+  }
+
+  function carriesToken(req: MizanRequest): boolean {
+    return req.headers.has(tokenHeader) || (req.headers.get('authorization') ?? '').startsWith('Bearer ')
+  }
+
+  function csrfFailure(req: MizanRequest): MizanError | null {
+    if (csrfMode === false || carriesToken(req)) return null
+    const cookieHeader = req.headers.get('cookie')
+    if (csrfMode === 'cookie' && !cookieHeader) return null
+    const cookie = parseCookies(cookieHeader)[CSRF_COOKIE]
+    if (!cookie) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF cookie not set')
+    const header = req.headers.get(CSRF_HEADER)
+    if (!header) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF token missing')
+    if (!timingSafeEqualStrings(header, cookie)) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF token incorrect')
+    return null
+  }
+
+  function session(req: MizanRequest): WireResponse {
+    const existing = parseCookies(req.headers.get('cookie'))[CSRF_COOKIE]
+    const token = existing && /^[A-Za-z0-9]{32,64}$/.test(existing) ? existing : randomToken()
+    const cookie = `${CSRF_COOKIE}=${token}; Max-Age=31449600; Path=/; SameSite=Lax`
+    return jsonResponse(200, { csrfToken: token }, { 'Set-Cookie': cookie, Vary: 'Cookie' })
+  }
+
+  function notFoundMessage(name: string): string {
+    return options.debug ? `Function '${name}' not found` : 'Function not found'
+  }
+
+  async function call(req: MizanRequest): Promise<DispatchResult> {
+    const csrf = csrfFailure(req)
+    if (csrf) return errorResponse(csrf)
+    const text = await req.readBody()
+    if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return errorResponse(new MizanError('BAD_REQUEST', 'Invalid JSON in request body'))
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return errorResponse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
+    }
+    const { fn, args: rawArgs, meta } = body as { fn?: unknown; args?: unknown; meta?: unknown }
+    if (!fn) return errorResponse(new MizanError('BAD_REQUEST', "Missing 'fn' field"))
+    if (typeof fn !== 'string') return errorResponse(new MizanError('BAD_REQUEST', "'fn' must be a string"))
+    const reg = router.functions.get(fn)
+    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+    if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
+    const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
+    const ctx = await requestContext(req)
+    const result = await executeFunction(reg, args, ctx, report)
+    const invalidate = resolveInvalidation(router, reg, args)
+    const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
+    if (result instanceof Response) {
+      for (const [name, value] of Object.entries(invalidateHeader)) result.headers.set(name, value)
+      result.headers.set('Cache-Control', 'no-store')
+      return result
+    }
+    const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'
+    const payload: CallSuccessBody = { result }
+    if (wantsMeta) {
+      const { json, meta: outMeta } = superjson.serialize(result)
+      payload.result = json
+      if (outMeta) payload.meta = outMeta
+    }
+    if (invalidate.length) payload.invalidate = invalidate
+    const merges = resolveMerges(router, reg, args, payload.result)
+    if (merges.length) payload.merge = merges
+    return jsonResponse(200, payload, invalidateHeader)
+  }
+
+  async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
+    const ctxDef = router.contexts.get(name)
+    if (!ctxDef) return errorResponse(new MizanError('NOT_FOUND', `Context '${name}' not found`))
+    const query: Record<string, string> = {}
+    for (const [k, v] of req.url.searchParams) query[k] = v
+    const ctx = await requestContext(req)
+    const settled = await Promise.allSettled(
+      ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report)),
+    )
+    const bundle: Record<string, unknown> = {}
+    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
+    for (const [wireName, index] of order) {
+      const outcome = settled[index]
+      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+    }
+    if (req.headers.get(SUPERJSON_HEADER) === '1') {
+      const { json, meta } = superjson.serialize(bundle)
+      return jsonResponse(200, json, meta ? { [SUPERJSON_HEADER + '-Meta']: JSON.stringify(meta) } : {})
+    }
+    return jsonResponse(200, bundle)
+  }
+
+  async function view(req: MizanRequest, path: string): Promise<DispatchResult | null> {
+    const match = matchViewRoute(router, path)
+    if (!match) return null
+    const methods = match.reg.fn.options.methods
+    if (!methods.includes(req.method)) {
+      return errorResponse(new MizanError('BAD_REQUEST', `Only ${methods.join(', ')} allowed`), 405)
+    }
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const csrf = csrfFailure(req)
+      if (csrf) return errorResponse(csrf)
+    }
+    const ctx = await requestContext(req, match.params)
+    const result = await executeFunction(match.reg, match.params, ctx, report)
+    return result instanceof Response ? result : jsonResponse(200, result)
+  }
+
+  async function route(req: MizanRequest): Promise<DispatchResult | null> {
+    const path = req.url.pathname
+    if (!path.startsWith(prefix + '/')) return null
+    const rest = path.slice(prefix.length)
+    if (rest === ROUTES.call) {
+      if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
+      return call(req)
+    }
+    if (rest === ROUTES.session) {
+      if (req.method !== 'GET') return errorResponse(new MizanError('BAD_REQUEST', 'Only GET method allowed'), 405)
+      return session(req)
+    }
+    const ctxMatch = /^\/ctx\/([^/]+)\/$/.exec(rest)
+    if (ctxMatch?.[1]) {
+      if (req.method !== 'GET') return errorResponse(new MizanError('BAD_REQUEST', 'Only GET method allowed'), 405)
+      let name: string
+      try {
+        name = decodeURIComponent(ctxMatch[1])
+      } catch {
+        return errorResponse(new MizanError('BAD_REQUEST', 'Malformed context name'))
+      }
+      return context(req, name)
+    }
+    return view(req, rest)
+  }
+
+  return {
+    prefix,
+    maxBodyBytes,
+    async handle(req) {
+      try {
+        return await route(req)
+      } catch (error) {
+        if (error instanceof MizanError) return errorResponse(error)
+        report(error, { fn: req.url.pathname })
+        return errorResponse(new MizanError('INTERNAL_ERROR', 'An internal error occurred'))
+      }
+    },
+  }
+}
+
+function memberParams(member: RegisteredFunction, query: Record<string, string>): Record<string, unknown> | undefined {
+  if (!member.params.length) return undefined
+  const out: Record<string, unknown> = {}
+  for (const p of member.params) {
+    const value = query[p.name]
+    if (value !== undefined) out[p.name] = coerceQueryValue(value, p.kind)
+  }
+  return out
+}
+
+function deserializeArgs(json: unknown, meta: unknown): unknown {
+  try {
+    return superjson.deserialize({ json: json as never, meta: meta as never })
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
+  }
+}

@@ -1,0 +1,95 @@
+import { MizanError } from '../shared/errors.ts'
+import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
+import type { RegisteredFunction } from './router.ts'
+import { validateWith } from './schema.ts'
+
+export type ErrorReporter = (error: unknown, where: { fn: string }) => void
+
+/** Auth is enforced before the input is even looked at, as in the reference. */
+export async function enforceAuth(requirement: AuthRequirement<MizanUser> | undefined, ctx: RequestContext<MizanUser>): Promise<void> {
+  if (requirement === undefined) return
+  if (typeof requirement === 'function') {
+    let allowed: boolean
+    try {
+      allowed = await requirement(ctx)
+    } catch (error) {
+      if (error instanceof MizanError) throw error
+      throw new MizanError('FORBIDDEN', (error instanceof Error && error.message) || 'Access denied')
+    }
+    if (!allowed) throw new MizanError('FORBIDDEN', 'Access denied')
+    return
+  }
+  const user = ctx.user
+  if (!user) throw new MizanError('UNAUTHORIZED', 'Authentication required')
+  if (requirement === 'staff' && !user.isStaff) throw new MizanError('FORBIDDEN', 'Staff access required')
+  if (requirement === 'superuser' && !user.isSuperuser) throw new MizanError('FORBIDDEN', 'Superuser access required')
+}
+
+function pythonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return 'list'
+  if (typeof value === 'string') return 'str'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float'
+  return typeof value
+}
+
+function isEmptyInput(value: unknown): boolean {
+  if (value === null || value === undefined || value === '' || value === 0 || value === false) return true
+  if (Array.isArray(value)) return value.length === 0
+  return typeof value === 'object' && Object.keys(value).length === 0
+}
+
+/** Parse `args` the way the reference does: falsy means "nothing given", a non-object is a bad request. */
+export async function parseInput(reg: RegisteredFunction, args: unknown): Promise<unknown> {
+  const schema = reg.fn.options.input
+  if (!schema) return undefined
+  if (!isEmptyInput(args) && (typeof args !== 'object' || Array.isArray(args) || args === null)) {
+    throw new MizanError('BAD_REQUEST', `Input must be an object, not ${pythonTypeName(args)}`)
+  }
+  if (isEmptyInput(args)) {
+    const required = reg.params.filter((p) => p.required).map((p) => p.name)
+    if (required.length) {
+      throw new MizanError('VALIDATION_ERROR', 'Input validation failed', {
+        details: { fields: Object.fromEntries(required.map((name) => [name, ['Field required']])) },
+      })
+    }
+  }
+  const outcome = await validateWith(schema, isEmptyInput(args) ? {} : args)
+  if (!outcome.ok) {
+    throw new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: outcome.fields } })
+  }
+  return outcome.value
+}
+
+/**
+ * Runs one function end to end: auth, input, handler, output. Every failure leaves as a
+ * `MizanError`; anything else a handler throws becomes INTERNAL_ERROR and is reported.
+ */
+export async function executeFunction(
+  reg: RegisteredFunction,
+  args: unknown,
+  ctx: RequestContext<MizanUser>,
+  report: ErrorReporter,
+): Promise<unknown> {
+  await enforceAuth(reg.fn.options.auth, ctx)
+  const input = await parseInput(reg, args)
+  let output: unknown
+  try {
+    output = await reg.fn.handler(input, ctx)
+  } catch (error) {
+    if (error instanceof MizanError) throw error
+    report(error, { fn: reg.wireName })
+    throw new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
+  }
+  if (output instanceof Response) return output
+  const schema = reg.fn.options.output
+  if (schema) {
+    const outcome = await validateWith(schema, output)
+    if (!outcome.ok) {
+      report(new Error(`output of '${reg.wireName}' does not match its schema: ${JSON.stringify(outcome.fields)}`), { fn: reg.wireName })
+      throw new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+    }
+    return outcome.value ?? null
+  }
+  return output ?? null
+}

@@ -1,0 +1,64 @@
+import { MizanError } from '../shared/errors.ts'
+import type { FlatErrorEnvelope } from '../shared/protocol.ts'
+
+/** A response before it meets a runtime: adapters turn it into node or Fetch form. */
+export interface WireResponse {
+  status: number
+  headers: Record<string, string | string[]>
+  body: string
+}
+
+export const JSON_CONTENT_TYPE = 'application/json'
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string | string[]> = {}): WireResponse {
+  return {
+    status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  }
+}
+
+export function envelopeOf(error: MizanError): FlatErrorEnvelope {
+  const envelope: FlatErrorEnvelope = { error: true, code: error.code, message: error.message }
+  if (error.details && Object.keys(error.details).length) envelope.details = error.details
+  return envelope
+}
+
+export function errorResponse(error: MizanError, status = error.status): WireResponse {
+  return jsonResponse(status, envelopeOf(error))
+}
+
+export function parseCookies(header: string | null): Record<string, string> {
+  const out: Record<string, string> = Object.create(null)
+  if (!header) return out
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    const name = part.slice(0, eq).trim()
+    if (name && !(name in out)) out[name] = part.slice(eq + 1).trim()
+  }
+  return out
+}
+
+/** Compare secrets without leaking where they differ. */
+export function timingSafeEqualStrings(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+export function randomToken(bytes = 32): string {
+  const buf = new Uint8Array(bytes)
+  crypto.getRandomValues(buf)
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+  let out = ''
+  for (const b of buf) out += alphabet[b % alphabet.length]
+  return out
+}
+
+export class BodyTooLargeError extends MizanError<'BAD_REQUEST'> {
+  constructor(limit: number) {
+    super('BAD_REQUEST', `Request body exceeds ${limit} bytes`, { status: 413 })
+  }
+}

@@ -1,0 +1,10 @@
+import { createDefineClient, type MizanUser } from './defineClient.ts'
+import { createRouter } from './router.ts'
+
+/**
+ * One place to bind the app's user type, tRPC-style:
+ * `const { defineClient, createRouter } = createMizan<AppUser>()`.
+ */
+export function createMizan<TUser extends MizanUser = MizanUser>() {
+  return { defineClient: createDefineClient<TUser>(), createRouter }
+}

@@ -1,0 +1,160 @@
+import type { AnySchema, RouterMarker } from '../shared/types.ts'
+import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
+import type { AnyServerFunction } from './defineClient.ts'
+import { describeParams, type ParamInfo } from './schema.ts'
+
+export interface RegisteredFunction {
+  key: string
+  wireName: string
+  fn: AnyServerFunction
+  params: ParamInfo[]
+}
+
+export interface RegisteredContext {
+  name: string
+  members: RegisteredFunction[]
+  /** Every param any member declares; `required` when every member declares it and one requires it. */
+  params: Map<string, ParamInfo>
+  /** The highest `rev` of the members: bumping any member's rev busts the bundle. */
+  rev: number
+  /** The strictest member policy: `false` wins, then the shortest TTL. */
+  cache: number | boolean
+}
+
+export interface Router<TDefs extends Record<string, AnyServerFunction> = Record<string, AnyServerFunction>>
+  extends RouterMarker<TDefs> {
+  readonly functions: ReadonlyMap<string, RegisteredFunction>
+  readonly contexts: ReadonlyMap<string, RegisteredContext>
+  /** The registration of a function value, for `affects` given as references. */
+  lookup(fn: AnyServerFunction): RegisteredFunction | undefined
+}
+
+export type AnyServerRouter = Router<Record<string, AnyServerFunction>>
+
+export class RouterDefinitionError extends Error {
+  override readonly name = 'RouterDefinitionError'
+}
+
+function buildContext(name: string, members: RegisteredFunction[]): RegisteredContext {
+  const params = new Map<string, ParamInfo>()
+  for (const member of members) {
+    for (const p of member.params) {
+      const seen = params.get(p.name)
+      params.set(p.name, { ...p, required: (seen?.required ?? false) || p.required })
+    }
+  }
+  for (const [pname, info] of params) {
+    const everywhere = members.every((m) => m.params.some((p) => p.name === pname))
+    if (!everywhere) params.set(pname, { ...info, required: false })
+  }
+  let cache: number | boolean = true
+  for (const m of members) {
+    const c = m.fn.options.cache
+    if (c === false) cache = false
+    else if (typeof c === 'number' && cache !== false) cache = cache === true ? c : Math.min(cache, c)
+  }
+  const rev = Math.max(0, ...members.map((m) => m.fn.options.rev))
+  return { name, members, params, rev, cache }
+}
+
+type ZodLike = { _zod?: { def?: { type?: string; innerType?: unknown; element?: unknown } } }
+
+function unwrapOptional(schema: unknown): unknown {
+  let current = schema as ZodLike
+  while (current?._zod?.def && ['optional', 'nullable', 'default'].includes(current._zod.def.type ?? '')) {
+    current = current._zod.def.innerType as ZodLike
+  }
+  return current
+}
+
+function elementOf(schema: unknown): unknown {
+  const def = (schema as ZodLike)?._zod?.def
+  return def?.type === 'array' ? def.element : undefined
+}
+
+/** Same rule as the reference: same schema, or a list slot of that schema. */
+export function schemasMatchForMerge(slot: AnySchema | undefined, value: AnySchema | undefined): boolean {
+  if (!slot || !value) return false
+  const s = unwrapOptional(slot)
+  const v = unwrapOptional(value)
+  if (s === v) return true
+  const slotElement = elementOf(s)
+  if (slotElement !== undefined && unwrapOptional(slotElement) === v) return true
+  const valueElement = elementOf(v)
+  return slotElement !== undefined && valueElement !== undefined && slotElement === valueElement
+}
+
+export function resolveMergeSlot(context: RegisteredContext, output: AnySchema | undefined): RegisteredFunction[] {
+  return context.members.filter((m) => schemasMatchForMerge(m.fn.options.output, output))
+}
+
+function checkGraph(functions: Map<string, RegisteredFunction>, contexts: Map<string, RegisteredContext>, byValue: Map<AnyServerFunction, RegisteredFunction>) {
+  const problems: string[] = []
+  for (const reg of functions.values()) {
+    const { affects, merge, output } = reg.fn.options
+    for (const target of affects) {
+      if (typeof target === 'string') {
+        if (!contexts.has(target)) problems.push(`'${reg.key}' affects unknown context '${target}'`)
+      } else if (!byValue.has(target)) {
+        problems.push(`'${reg.key}' affects a function that is not in this router`)
+      }
+    }
+    for (const ctxName of merge) {
+      const ctx = contexts.get(ctxName)
+      if (!ctx) {
+        problems.push(`'${reg.key}' merges into unknown context '${ctxName}'`)
+        continue
+      }
+      const slots = resolveMergeSlot(ctx, output)
+      if (slots.length !== 1) {
+        const why = slots.length === 0 ? 'no member has its output schema' : `members ${slots.map((s) => s.key).join(', ')} share its output schema`
+        problems.push(`'${reg.key}' merges into '${ctxName}' but ${why}; merge needs exactly one slot`)
+      }
+    }
+  }
+  if (problems.length) throw new RouterDefinitionError(`Invalid router:\n- ${problems.join('\n- ')}`)
+}
+
+/**
+ * Gathers server functions. Keys are camelCase; each function's wire name is its key in
+ * snake_case unless it sets `name`. Contexts, elevation and merge slots are resolved here,
+ * once, and a broken graph (unknown targets, ambiguous merges) fails at startup.
+ */
+export function createRouter<const TDefs extends Record<string, AnyServerFunction>>(defs: TDefs): Router<TDefs> {
+  const functions = new Map<string, RegisteredFunction>()
+  const byValue = new Map<AnyServerFunction, RegisteredFunction>()
+  const groups = new Map<string, RegisteredFunction[]>()
+  for (const [key, fn] of Object.entries(defs)) {
+    if (fn?.['~mizan'] !== 'function') throw new RouterDefinitionError(`'${key}' is not a server function`)
+    const wireName = fn.options.name ?? toWireName(key)
+    if (!fn.options.name && toCamelCase(wireName) !== key) {
+      throw new RouterDefinitionError(`key '${key}' does not survive the camelCase ↔ snake_case round trip ('${wireName}'); rename it or set \`name\``)
+    }
+    if (functions.has(wireName)) throw new RouterDefinitionError(`wire name '${wireName}' is used twice`)
+    const reg: RegisteredFunction = { key, wireName, fn, params: describeParams(fn.options.input) }
+    functions.set(wireName, reg)
+    byValue.set(fn, reg)
+    if (fn.options.context) {
+      const list = groups.get(fn.options.context) ?? []
+      list.push(reg)
+      groups.set(fn.options.context, list)
+    }
+  }
+  const contexts = new Map<string, RegisteredContext>()
+  for (const [name, members] of groups) contexts.set(name, buildContext(name, members))
+  for (const reg of functions.values()) {
+    for (const ctx of contexts.keys()) {
+      if (`${toPascalCase(reg.key)}` === `${toPascalCase(ctx)}Context`) {
+        throw new RouterDefinitionError(`'${reg.key}' would share the hook name use${toPascalCase(ctx)}Context with context '${ctx}'`)
+      }
+    }
+  }
+  checkGraph(functions, contexts, byValue)
+  return {
+    '~mizan': 'router',
+    defs,
+    functions,
+    contexts,
+    lookup: (fn) => byValue.get(fn),
+  }
+}

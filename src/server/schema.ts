@@ -1,0 +1,98 @@
+import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec'
+import type { AnySchema } from '../shared/types.ts'
+
+export type ParamKind = 'string' | 'number' | 'integer' | 'boolean' | 'other'
+
+export interface ParamInfo {
+  name: string
+  required: boolean
+  kind: ParamKind
+}
+
+type JsonSchemaNode = { type?: unknown; anyOf?: unknown; oneOf?: unknown; properties?: unknown; required?: unknown }
+
+function jsonSchemaOf(schema: AnySchema): JsonSchemaNode | undefined {
+  const std = (schema as unknown as Partial<StandardJSONSchemaV1>)['~standard']
+  const converter = std && 'jsonSchema' in std ? std.jsonSchema : undefined
+  if (!converter) return undefined
+  try {
+    return converter.input({ target: 'draft-2020-12' }) as JsonSchemaNode
+  } catch {
+    return undefined
+  }
+}
+
+function kindOf(node: unknown): ParamKind {
+  if (typeof node !== 'object' || node === null) return 'other'
+  const n = node as JsonSchemaNode
+  const types = Array.isArray(n.type) ? n.type : [n.type]
+  for (const t of types) {
+    if (t === 'string' || t === 'number' || t === 'integer' || t === 'boolean') return t
+  }
+  const variants = (Array.isArray(n.anyOf) ? n.anyOf : Array.isArray(n.oneOf) ? n.oneOf : []) as unknown[]
+  for (const variant of variants) {
+    const kind = kindOf(variant)
+    if (kind !== 'other') return kind
+  }
+  return 'other'
+}
+
+/**
+ * The named parameters of an input schema, read through Standard JSON Schema so any
+ * library that implements it works. `[]` when the schema is not an object.
+ */
+export function describeParams(schema: AnySchema | undefined): ParamInfo[] {
+  if (!schema) return []
+  const json = jsonSchemaOf(schema)
+  if (!json || typeof json.properties !== 'object' || json.properties === null) return []
+  const required = new Set(Array.isArray(json.required) ? (json.required as string[]) : [])
+  return Object.entries(json.properties as Record<string, unknown>).map(([name, node]) => ({
+    name,
+    required: required.has(name),
+    kind: kindOf(node),
+  }))
+}
+
+/** Query-string values are strings; turn each into what its param declares, as Pydantic's lax mode does. */
+export function coerceQueryValue(value: string, kind: ParamKind): unknown {
+  switch (kind) {
+    case 'number':
+    case 'integer': {
+      const trimmed = value.trim()
+      if (trimmed === '') return value
+      const n = Number(trimmed)
+      return Number.isNaN(n) ? value : n
+    }
+    case 'boolean': {
+      const lower = value.toLowerCase()
+      if (['true', '1', 'yes', 'on', 't', 'y'].includes(lower)) return true
+      if (['false', '0', 'no', 'off', 'f', 'n'].includes(lower)) return false
+      return value
+    }
+    default:
+      return value
+  }
+}
+
+export type ValidationOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; fields: Record<string, string[]> }
+
+function pathOf(issue: StandardSchemaV1.Issue): string {
+  if (!issue.path || issue.path.length === 0) return '__root__'
+  return issue.path.map((seg) => String(typeof seg === 'object' && seg !== null ? seg.key : seg)).join('.')
+}
+
+/** Validate with any Standard Schema; failures come back as the protocol's per-field map. */
+export async function validateWith(schema: AnySchema, value: unknown): Promise<ValidationOutcome> {
+  let result = schema['~standard'].validate(value)
+  if (result instanceof Promise) result = await result
+  if (!result.issues) return { ok: true, value: result.value }
+  const fields: Record<string, string[]> = {}
+  for (const issue of result.issues) {
+    const path = pathOf(issue)
+    const missing = issue.message.endsWith('received undefined')
+    ;(fields[path] ??= []).push(missing ? 'Field required' : issue.message)
+  }
+  return { ok: false, fields }
+}

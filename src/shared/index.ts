@@ -1,0 +1,5 @@
+export * from './protocol.ts'
+export * from './invalidate-header.ts'
+export * from './naming.ts'
+export * from './errors.ts'
+export type * from './types.ts'

@@ -1,0 +1,139 @@
+/**
+ * Wire types and constants of the Mizan protocol, shared by server and client.
+ * Facts come from the Python reference (django-izana 1.1.0 / izana-core 0.3.0);
+ * docs/PROTOCOL.md is the prose version. No runtime dependencies.
+ */
+
+/** Error codes the reference backend emits, with the HTTP status each travels with. */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VALIDATION_ERROR: 422,
+  INTERNAL_ERROR: 500,
+  NOT_IMPLEMENTED: 501,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+/** Codes a client can see: the server's own, plus `HTTP_<status>` for non-protocol failures. */
+export type ClientErrorCode = ErrorCode | `HTTP_${number}` | 'NETWORK_ERROR' | 'ABORTED' | 'INVALID_RESPONSE'
+
+export const METHOD_NOT_ALLOWED_STATUS = 405
+
+/** Validation failures carry per-field messages keyed by dotted path. */
+export interface ValidationDetails {
+  fields: Record<string, string[]>
+}
+
+/** The Django-style flat envelope, which is what our server emits. */
+export interface FlatErrorEnvelope {
+  error: true
+  code: string
+  message: string
+  details?: Record<string, unknown>
+}
+
+/** The FastAPI-style nested envelope; clients must read it too. */
+export interface NestedErrorEnvelope {
+  error: { code: string; message: string; details?: Record<string, unknown> }
+}
+
+export type ErrorEnvelope = FlatErrorEnvelope | NestedErrorEnvelope
+
+/** Params as they travel in an invalidate or merge entry: the mutation's own argument values. */
+export type WireParams = Record<string, unknown>
+
+/**
+ * An invalidation target. A bare string names a whole context; the object form scopes it to
+ * the params the mutation shared with the context's members. `function` is a Mizan-TS
+ * extension for plain functions used as queries; Python peers never send it.
+ */
+export type InvalidateEntry =
+  | string
+  | { context: string; params: WireParams }
+  | { function: string; params?: WireParams }
+
+export interface MergeEntry {
+  context: string
+  /** Wire name of the context member whose cached value is replaced or upserted. */
+  slot: string
+  value: unknown
+  params?: WireParams
+}
+
+export interface CallRequestBody {
+  fn: string
+  args?: Record<string, unknown> | null
+}
+
+export interface CallSuccessBody<TResult = unknown> {
+  result: TResult
+  invalidate?: InvalidateEntry[]
+  merge?: MergeEntry[]
+  /** superjson metadata, present only when the client asked for it. */
+  meta?: unknown
+}
+
+/** A context bundle: member wire name → that member's result. */
+export type ContextBundleBody = Record<string, unknown>
+
+export interface SessionBody {
+  csrfToken: string
+}
+
+/** Everything that is spelled differently between the Mizan and the Izana releases. */
+export interface DialectSpelling {
+  prefix: string
+  invalidateHeader: string
+  tokenHeader: string
+  cacheHeader: string
+  ssrGlobal: string
+  mwtAudience: string
+  settingsPrefix: string
+}
+
+export const DIALECTS = {
+  mizan: {
+    prefix: '/api/mizan',
+    invalidateHeader: 'X-Mizan-Invalidate',
+    tokenHeader: 'X-Mizan-Token',
+    cacheHeader: 'X-Mizan-Cache',
+    ssrGlobal: '__MIZAN_SSR_DATA__',
+    mwtAudience: 'mizan',
+    settingsPrefix: 'MIZAN_',
+  },
+  izana: {
+    prefix: '/api/izana',
+    invalidateHeader: 'X-Izana-Invalidate',
+    tokenHeader: 'X-Izana-Token',
+    cacheHeader: 'X-Izana-Cache',
+    ssrGlobal: '__IZANA_SSR_DATA__',
+    mwtAudience: 'izana',
+    settingsPrefix: 'IZANA_',
+  },
+} as const satisfies Record<string, DialectSpelling>
+
+export type Dialect = keyof typeof DIALECTS
+
+export const CSRF_COOKIE = 'csrftoken'
+export const CSRF_HEADER = 'X-CSRFToken'
+
+/** Mizan-TS extension: a client that sends this header gets superjson metadata in `meta`. */
+export const SUPERJSON_HEADER = 'X-Mizan-Superjson'
+
+export const ROUTES = {
+  call: '/call/',
+  session: '/session/',
+  contextPrefix: '/ctx/',
+  websocket: '/ws/',
+} as const
+
+export const GLOBAL_CONTEXT = 'global'
+
+export function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false
+  const error = (body as { error: unknown }).error
+  return error === true || (typeof error === 'object' && error !== null && 'code' in error)
+}

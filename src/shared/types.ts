@@ -1,0 +1,130 @@
+/**
+ * The inference-heavy types, in one place. The server builds values that carry these
+ * phantom types; the client derives every hook and call signature from `typeof router`
+ * alone, so it never needs the server's runtime code.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+
+export type AnySchema = StandardSchemaV1
+
+/** What a schema accepts from callers (`z.input`). `void` when the function takes nothing. */
+export type SchemaInput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : void
+/** What a schema produces after parsing (`z.output`). */
+export type SchemaOutput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : void
+
+/** Type-level facts about one server function. */
+export interface FunctionTypes {
+  /** What the client passes. */
+  input: unknown
+  /** What the client receives in `result`. */
+  output: unknown
+  /** Context name, or `false` for a plain function or mutation. */
+  context: string | false
+  /** Wire-name override, or `undefined` to derive it from the router key. */
+  name: string | undefined
+  /** View functions answer with a raw response and are not callable over RPC. */
+  view: boolean
+  /** Private functions exist on the server only. */
+  private: boolean
+}
+
+/** Anything registered in a router carries its facts under this phantom key. */
+export interface FunctionMarker<T extends FunctionTypes = FunctionTypes> {
+  readonly '~mizan': 'function'
+  readonly '~types': T
+}
+
+export type AnyFunctionMarker = FunctionMarker<FunctionTypes>
+
+/** The slice of a router a client needs: its definitions, as a type. */
+export interface RouterMarker<TDefs extends Record<string, AnyFunctionMarker> = Record<string, AnyFunctionMarker>> {
+  readonly '~mizan': 'router'
+  readonly defs: TDefs
+}
+
+export type AnyRouter = RouterMarker<Record<string, AnyFunctionMarker>>
+
+type Defs<R extends AnyRouter> = R['defs']
+type TypesOf<F> = F extends FunctionMarker<infer T> ? T : never
+
+/** Router keys of plain functions and mutations (callable over RPC). */
+export type CallableKeys<R extends AnyRouter> = {
+  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['view'] | TypesOf<Defs<R>[K]>['private'] extends false
+    ? TypesOf<Defs<R>[K]>['context'] extends false
+      ? K
+      : never
+    : never
+}[keyof Defs<R>] &
+  string
+
+/** Names of every context declared in the router. */
+export type ContextNames<R extends AnyRouter> = {
+  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['context']
+}[keyof Defs<R>] &
+  string
+
+/** Router keys of the members of context `C`. */
+export type MemberKeys<R extends AnyRouter, C extends string> = {
+  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['context'] extends C ? K : never
+}[keyof Defs<R>] &
+  string
+
+/** Router keys of every context member, whatever its context. */
+export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, ContextNames<R>>
+
+export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['input']
+export type OutputOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['output']
+export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['context'] & string
+
+type ObjectPart<T> = T extends object ? T : {}
+type MemberInputs<R extends AnyRouter, C extends string> = {
+  [K in MemberKeys<R, C>]: ObjectPart<InputOf<R, K>>
+}[MemberKeys<R, C>]
+
+type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T]
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+type ValueFor<U, K extends PropertyKey> = U extends unknown ? (K extends keyof U ? U[K] : never) : never
+type AllKeys<U> = U extends unknown ? keyof U : never
+
+type RequiredInAny<U> = U extends unknown ? RequiredKeysOf<U> : never
+type ElevatedKeys<U> = keyof U & RequiredInAny<U>
+
+/**
+ * A context's params, elevated: a param that every member declares (and some member
+ * requires) is required; any other is optional. `keyof` of a union is its shared keys.
+ */
+export type ContextParams<R extends AnyRouter, C extends string> = Simplify<
+  { [K in ElevatedKeys<MemberInputs<R, C>>]: ValueFor<MemberInputs<R, C>, K> } & {
+    [K in Exclude<AllKeys<MemberInputs<R, C>>, ElevatedKeys<MemberInputs<R, C>>>]?: ValueFor<MemberInputs<R, C>, K>
+  }
+>
+
+/** The data of a context bundle, keyed by router key. */
+export type ContextBundle<R extends AnyRouter, C extends string> = Simplify<{
+  [K in MemberKeys<R, C>]: OutputOf<R, K>
+}>
+
+export type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void
+  ? I
+  : never
+
+/** True when a context needs no params at all (so its hook takes none). */
+export type HasRequiredParams<R extends AnyRouter, C extends string> =
+  RequiredKeysOf<ContextParams<R, C>> extends never ? false : true
+
+/** Router keys that override their wire name, mapped to that name. */
+export type WireNameOverrides<R extends AnyRouter> = Simplify<{
+  [K in keyof Defs<R> as TypesOf<Defs<R>[K]>['name'] extends string ? K : never]: TypesOf<Defs<R>[K]>['name']
+}>
+
+/** Arguments of a call: optional when the function takes no input or all of it is optional. */
+export type CallArgs<TInput> = [TInput] extends [void]
+  ? [input?: undefined]
+  : {} extends TInput
+    ? [input?: TInput]
+    : [input: TInput]
+
+/** `user_settings` / `userSettings` → `UserSettings`, for hook names. */
+export type PascalCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Capitalize<Head>}${PascalCase<Tail>}`
+  : Capitalize<S>
