@@ -331,11 +331,12 @@ def main() -> int:
         try:
             for spec in cases:
                 spec = dict(spec, server=variant)
-                write_case(run_http(server.port, spec, tokens))
+                # seq lets a replayer reproduce the recording order: the fixture keeps state.
+                write_case(dict(run_http(server.port, spec, tokens), seq=count))
                 count += 1
             if variant == "primary":
                 for spec in WS_CASES:
-                    write_case(run_ws(server.port, spec, tokens))
+                    write_case(dict(run_ws(server.port, spec, tokens), seq=count))
                     count += 1
         finally:
             server.stop()
