@@ -3,7 +3,7 @@ import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
 import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect } from '../shared/protocol.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
-import { executeFunction, type ErrorReporter } from './execute.ts'
+import { executeFunction, type Coercion, type ErrorReporter } from './execute.ts'
 import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqualStrings, type WireResponse } from './http-parts.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
@@ -34,6 +34,8 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   csrf?: 'always' | 'cookie' | false
   /** Name missing functions in NOT_FOUND messages. */
   debug?: boolean
+  /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
+  coercion?: Coercion
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number
   onError?: ErrorReporter
@@ -47,6 +49,8 @@ export interface Dispatcher {
   /** `null` when the path is not ours, so adapters can fall through to the next handler. */
   handle(req: MizanRequest): Promise<DispatchResult | null>
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 const defaultReporter: ErrorReporter = (error, where) => console.error(`[mizan] ${where.fn}:`, error)
 
@@ -91,8 +95,6 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   async function call(req: MizanRequest): Promise<DispatchResult> {
-    const csrf = csrfFailure(req)
-    if (csrf) return errorResponse(csrf)
     const text = await req.readBody()
     if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
     let body: unknown
@@ -106,13 +108,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     }
     const { fn, args: rawArgs, meta } = body as { fn?: unknown; args?: unknown; meta?: unknown }
     if (!fn) return errorResponse(new MizanError('BAD_REQUEST', "Missing 'fn' field"))
-    if (typeof fn !== 'string') return errorResponse(new MizanError('BAD_REQUEST', "'fn' must be a string"))
-    const reg = router.functions.get(fn)
-    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+    const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
+    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
     if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
     const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
     const ctx = await requestContext(req)
-    const result = await executeFunction(reg, args, ctx, report)
+    const result = await executeFunction(reg, args, ctx, report, options.coercion)
     const invalidate = resolveInvalidation(router, reg, args)
     const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
     if (result instanceof Response) {
@@ -163,7 +164,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (!methods.includes(req.method)) {
       return errorResponse(new MizanError('BAD_REQUEST', `Only ${methods.join(', ')} allowed`), 405)
     }
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    if (!SAFE_METHODS.has(req.method)) {
       const csrf = csrfFailure(req)
       if (csrf) return errorResponse(csrf)
     }
@@ -177,12 +178,18 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (!path.startsWith(prefix + '/')) return null
     const rest = path.slice(prefix.length)
     if (rest === ROUTES.call) {
+      // As in the reference, CSRF is judged before the method: an unsafe verb without the token is a 403.
+      if (!SAFE_METHODS.has(req.method)) {
+        const csrf = csrfFailure(req)
+        if (csrf) return errorResponse(csrf)
+      }
       if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return call(req)
     }
-    if (rest === ROUTES.session) {
-      if (req.method !== 'GET') return errorResponse(new MizanError('BAD_REQUEST', 'Only GET method allowed'), 405)
-      return session(req)
+    // The session endpoint answers any method: it only hands out the CSRF cookie.
+    if (rest === ROUTES.session) return session(req)
+    if (rest === '/call' || rest === '/session' || /^\/ctx\/[^/]+$/.test(rest)) {
+      return { status: 301, headers: { Location: `${prefix}${rest}/${req.url.search}` }, body: '' }
     }
     const ctxMatch = /^\/ctx\/([^/]+)\/$/.exec(rest)
     if (ctxMatch?.[1]) {

@@ -1,7 +1,25 @@
 import { MizanError } from '../shared/errors.ts'
 import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
 import type { RegisteredFunction } from './router.ts'
-import { validateWith } from './schema.ts'
+import { coerceLaxValue, validateWith } from './schema.ts'
+
+/**
+ * `'lax'` (default) converts top-level scalar args the way Pydantic's lax mode does ("2" → 2,
+ * "true" → true) before the schema sees them, as the reference backend accepts them;
+ * `'strict'` hands the schema the JSON exactly as sent.
+ */
+export type Coercion = 'lax' | 'strict'
+
+function coerceLax(reg: RegisteredFunction, args: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined
+  for (const param of reg.params) {
+    if (!Object.prototype.hasOwnProperty.call(args, param.name)) continue
+    const value = args[param.name]
+    const coerced = coerceLaxValue(value, param.kind)
+    if (coerced !== value) (out ??= { ...args })[param.name] = coerced
+  }
+  return out ?? args
+}
 
 export type ErrorReporter = (error: unknown, where: { fn: string }) => void
 
@@ -40,7 +58,7 @@ function isEmptyInput(value: unknown): boolean {
 }
 
 /** Parse `args` the way the reference does: falsy means "nothing given", a non-object is a bad request. */
-export async function parseInput(reg: RegisteredFunction, args: unknown): Promise<unknown> {
+export async function parseInput(reg: RegisteredFunction, args: unknown, coercion: Coercion = 'lax'): Promise<unknown> {
   const schema = reg.fn.options.input
   if (!schema) return undefined
   if (!isEmptyInput(args) && (typeof args !== 'object' || Array.isArray(args) || args === null)) {
@@ -54,7 +72,8 @@ export async function parseInput(reg: RegisteredFunction, args: unknown): Promis
       })
     }
   }
-  const outcome = await validateWith(schema, isEmptyInput(args) ? {} : args)
+  const given = isEmptyInput(args) ? {} : (args as Record<string, unknown>)
+  const outcome = await validateWith(schema, coercion === 'lax' ? coerceLax(reg, given) : given)
   if (!outcome.ok) {
     throw new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: outcome.fields } })
   }
@@ -70,9 +89,10 @@ export async function executeFunction(
   args: unknown,
   ctx: RequestContext<MizanUser>,
   report: ErrorReporter,
+  coercion: Coercion = 'lax',
 ): Promise<unknown> {
   await enforceAuth(reg.fn.options.auth, ctx)
-  const input = await parseInput(reg, args)
+  const input = await parseInput(reg, args, coercion)
   let output: unknown
   try {
     output = await reg.fn.handler(input, ctx)

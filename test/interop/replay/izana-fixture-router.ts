@@ -1,0 +1,176 @@
+/**
+ * The Python interop fixture (test/interop/python/fixture_app/clients.py) written with our API,
+ * so recorded golden cases can be replayed against our server. Where the reference wraps a
+ * primitive result in a generated `{result: …}` model, these handlers return that shape
+ * explicitly: it is what the wire carries. Keys are alphabetical because izana's discovery
+ * registers a module's functions in that order, which decides which failing member wins.
+ */
+import { z } from 'zod'
+import { createMizan, MizanError } from '../../../src/server/index.ts'
+
+export interface FixtureUser {
+  id: number
+  username: string
+  isStaff: boolean
+  isSuperuser: boolean
+}
+
+export const FIXTURE_USERS: Record<string, FixtureUser> = {
+  alice: { id: 1, username: 'alice', isStaff: false, isSuperuser: false },
+  sam: { id: 2, username: 'sam', isStaff: true, isSuperuser: false },
+  root: { id: 3, username: 'root', isStaff: true, isSuperuser: true },
+}
+
+const { defineClient, createRouter } = createMizan<FixtureUser>()
+
+const EchoOutput = z.object({ message: z.string() })
+const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()).default([]) })
+const Profile = z.object({ user_id: z.number().int(), name: z.string() })
+const Counter = z.object({ count: z.number().int() })
+const Stats = z.object({ users: z.number().int() })
+
+export function createFixtureState() {
+  return {
+    profiles: new Map<number, string>([
+      [1, 'Alice'],
+      [2, 'Sam'],
+      [3, 'Root'],
+    ]),
+    counters: { cached: 0, cached60: 0, uncached: 0 },
+  }
+}
+
+export const state = { current: createFixtureState() }
+
+function whoamiOf(user: FixtureUser | null) {
+  if (!user) throw new MizanError('UNAUTHORIZED', 'Authentication required')
+  return { id: user.id, username: user.username, is_staff: user.isStaff, is_superuser: user.isSuperuser, user_class: 'User' }
+}
+
+const WhoAmI = z.object({ id: z.union([z.number(), z.string()]), username: z.string().nullable(), is_staff: z.boolean(), is_superuser: z.boolean(), user_class: z.string() })
+
+const userProfile = defineClient({ context: 'user', input: z.object({ user_id: z.number().int() }), output: Profile }, ({ user_id }) => {
+  const name = state.current.profiles.get(user_id)
+  if (name === undefined) throw new MizanError('NOT_FOUND', `user ${user_id} not found`)
+  return { user_id, name }
+})
+
+const mergeInput = z.object({ user_id: z.number().int(), name: z.string() })
+function rename({ user_id, name }: { user_id: number; name: string }) {
+  state.current.profiles.set(user_id, name)
+  return { user_id, name }
+}
+
+export const izanaFixtureRouter = createRouter({
+  add: defineClient({ input: z.object({ a: z.number().int(), b: z.number().int() }) }, ({ a, b }) => ({ result: a + b })),
+  brokenFail: defineClient({ context: 'broken', output: Counter }, (): { count: number } => {
+    throw new Error('member exploded')
+  }),
+  brokenOk: defineClient({ context: 'broken', output: EchoOutput }, () => ({ message: 'fine' })),
+  buggyFn: defineClient({ output: EchoOutput }, (): { message: string } => {
+    throw new Error('secret internal detail')
+  }),
+  bumpCounter: defineClient({ affects: ['counter', 'counter'], output: Counter }, () => ({ count: state.current.counters.cached })),
+  cachedCounter: defineClient({ context: 'counter', output: Counter }, () => ({ count: ++state.current.counters.cached })),
+  coreNotFoundFn: defineClient({ input: z.object({ item_id: z.number().int() }), output: Item }, ({ item_id }): z.input<typeof Item> => {
+    throw new MizanError('NOT_FOUND', `item ${item_id} does not exist`, { details: { item_id } })
+  }),
+  coreValidationFn: defineClient({ output: Item }, (): z.input<typeof Item> => {
+    throw new MizanError('VALIDATION_ERROR', 'custom validation', { details: { fields: { name: ['taken'] } } })
+  }),
+  currentUser: defineClient({ context: 'global' }, (_i, ctx) =>
+    ctx.user ? { authenticated: true, id: ctx.user.id, username: ctx.user.username } : { authenticated: false, id: null, username: null },
+  ),
+  echo: defineClient({ input: z.object({ text: z.string() }), output: EchoOutput }, ({ text }) => ({ message: text })),
+  exportCsv: defineClient({ route: '/export/items.csv', input: z.object({ rows: z.number().int().default(2) }) }, ({ rows }) => {
+    let body = 'id,name\n'
+    for (let i = 1; i <= rows; i++) body += `${i},item${i}\n`
+    return new Response(body, { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'X-Fixture': 'view' } })
+  }),
+  listItems: defineClient({ output: z.array(Item) }, () => [
+    { id: 1, name: 'first', tags: ['a'] },
+    { id: 2, name: 'second' },
+  ]),
+  liveStatus: defineClient({ context: 'live', websocket: true }, () => ({ online: 3 })),
+  maybeItem: defineClient({ input: z.object({ found: z.boolean() }), output: Item.nullable() }, ({ found }) => (found ? { id: 7, name: 'seven' } : null)),
+  newProfile: defineClient({ merge: 'user', output: Profile }, () => ({ user_id: 9, name: 'Nine' })),
+  notImplementedBare: defineClient({ output: EchoOutput }, (): { message: string } => {
+    throw new MizanError('NOT_IMPLEMENTED', '')
+  }),
+  notImplementedFn: defineClient({ output: EchoOutput }, (): { message: string } => {
+    throw new MizanError('NOT_IMPLEMENTED', 'coming soon')
+  }),
+  nothing: defineClient({}, () => ({ result: null })),
+  permissionCheckFn: defineClient({ auth: (ctx) => ctx.user?.id === 1 }, (_i, ctx) => whoamiOf(ctx.user)),
+  permissionErrorBare: defineClient({ output: EchoOutput }, (): { message: string } => {
+    throw new MizanError('FORBIDDEN', 'Permission denied')
+  }),
+  permissionErrorFn: defineClient({ output: EchoOutput }, (): { message: string } => {
+    throw new MizanError('FORBIDDEN', 'you shall not pass')
+  }),
+  permissionRaiseFn: defineClient(
+    {
+      auth: () => {
+        throw new Error('only on Tuesdays')
+      },
+      output: EchoOutput,
+    },
+    () => ({ message: 'unreachable' }),
+  ),
+  ping: defineClient({}, () => ({ result: 'pong' })),
+  refreshUsers: defineClient({ affects: 'user', output: Stats }, () => ({ users: state.current.profiles.size })),
+  reindex: defineClient(
+    { affects: 'search', input: z.object({ q: z.string(), page: z.number().int().default(1), extra: z.string().default('') }), output: Counter },
+    ({ page }) => ({ count: page }),
+  ),
+  renameAndTouch: defineClient({ merge: 'user', affects: 'global', input: mergeInput, output: Profile }, rename),
+  renameUser: defineClient({ merge: 'user', input: mergeInput, output: Profile }, rename),
+  searchResults: defineClient({ context: 'search', input: z.object({ q: z.string(), page: z.number().int().default(1) }) }, ({ q, page }) => ({
+    q,
+    page,
+    hits: [`${q}#${page}`],
+  })),
+  secretFn: defineClient({ private: true, output: EchoOutput }, () => ({ message: 'never over the wire' })),
+  secureData: defineClient({ context: 'secure', auth: true, output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
+  siteConfig: defineClient({ context: 'global', rev: 2 }, () => ({ site_name: 'Interop Fixture', version: 2 })),
+  staffOnly: defineClient({ auth: 'staff', output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
+  superuserOnly: defineClient({ auth: 'superuser', output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
+  touchEverything: defineClient({ affects: ['user', 'global'], input: z.object({ user_id: z.number().int() }), output: EchoOutput }, ({ user_id }) => ({
+    message: `touched ${user_id}`,
+  })),
+  ttlCounter: defineClient({ context: 'ttl60', cache: 60, output: Counter }, () => ({ count: ++state.current.counters.cached60 })),
+  typedArgs: defineClient(
+    {
+      input: z.object({
+        flag: z.boolean(),
+        ratio: z.number(),
+        tags: z.array(z.string()).default([]),
+        item: Item.nullable().default(null),
+        note: z.string().nullable().default(null),
+      }),
+    },
+    (input) => ({ result: input }),
+  ),
+  uncachedCounter: defineClient({ context: 'nocache', cache: false, output: Counter }, () => ({ count: ++state.current.counters.uncached })),
+  updateProfile: defineClient({ affects: 'user', input: mergeInput, output: EchoOutput }, ({ user_id, name }) => {
+    state.current.profiles.set(user_id, name)
+    return { message: `updated ${user_id}` }
+  }),
+  userPosts: defineClient({ context: 'user', input: z.object({ user_id: z.number().int(), limit: z.number().int().default(10) }) }, ({ user_id, limit }) =>
+    [1, 2, 3].map((i) => ({ id: user_id * 100 + i, title: `post ${i} of ${user_id}` })).slice(0, limit),
+  ),
+  userProfile,
+  userStats: defineClient({ context: 'user', output: Stats }, () => ({ users: state.current.profiles.size })),
+  viewMutation: defineClient({ affects: 'user', input: z.object({ user_id: z.number().int() }) }, ({ user_id }) => new Response(`ok ${user_id}`, { headers: { 'Content-Type': 'text/plain' } })),
+  wsEcho: defineClient({ websocket: true, input: z.object({ text: z.string() }), output: EchoOutput }, ({ text }) => ({ message: text })),
+  wsRename: defineClient({ websocket: true, affects: 'user', merge: 'user', input: mergeInput, output: Profile }, rename),
+  whoami: defineClient({ auth: true, output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
+  wsWhoami: defineClient({ websocket: true, auth: true, output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
+})
+
+/** The fixed session cookies the recorder logged in with. */
+export const FIXTURE_SESSIONS: Record<string, FixtureUser | undefined> = {
+  interopsessionalice000000000000a: FIXTURE_USERS['alice'],
+  interopsessionsam00000000000000s: FIXTURE_USERS['sam'],
+  interopsessionroot0000000000000r: FIXTURE_USERS['root'],
+}
