@@ -1,0 +1,49 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
+import { createCaller, defineClient } from '../../src/server/index.ts'
+import type { CallableKeys, ContextBundle, ContextNames, ContextParams, OutputOf } from '../../src/shared/types.ts'
+import { appRouter, type AppRouter } from '../fixtures/app-router.ts'
+
+describe('defineClient types', () => {
+  it('gives the handler the parsed input and the user', () => {
+    defineClient({ input: z.object({ n: z.string().transform(Number) }) }, (input, ctx) => {
+      expectTypeOf(input).toEqualTypeOf<{ n: number }>()
+      expectTypeOf(ctx.user).toEqualTypeOf<import('../../src/server/index.ts').MizanUser | null>()
+      return 1
+    })
+  })
+
+  it('forbids context together with affects or merge', () => {
+    // @ts-expect-error a context reader is not a mutation
+    defineClient({ context: 'user', affects: 'user' }, () => 1)
+    // @ts-expect-error a context reader does not merge
+    defineClient({ context: 'user', merge: 'user' }, () => 1)
+  })
+
+  it('checks the handler result against the output schema', () => {
+    // @ts-expect-error message must be a string
+    defineClient({ output: z.object({ message: z.string() }) }, () => ({ message: 1 }))
+  })
+})
+
+describe('router types', () => {
+  it('infers callable keys, contexts, params and bundles', () => {
+    expectTypeOf<ContextNames<AppRouter>>().toEqualTypeOf<'global' | 'user' | 'broken' | 'members'>()
+    expectTypeOf<'secretFn'>().not.toMatchTypeOf<CallableKeys<AppRouter>>()
+    expectTypeOf<'profilePage'>().not.toMatchTypeOf<CallableKeys<AppRouter>>()
+    expectTypeOf<'currentUser'>().not.toMatchTypeOf<CallableKeys<AppRouter>>()
+    expectTypeOf<ContextParams<AppRouter, 'user'>>().toEqualTypeOf<{ user_id: number; limit?: number | undefined }>()
+    expectTypeOf<ContextBundle<AppRouter, 'user'>['userProfile']>().toEqualTypeOf<{ user_id: number; name: string }>()
+    expectTypeOf<OutputOf<AppRouter, 'add'>>().toEqualTypeOf<{ result: number }>()
+  })
+
+  it('types createCaller', () => {
+    const caller = createCaller(appRouter)
+    expectTypeOf(caller.echo).parameter(0).toEqualTypeOf<{ text: string }>()
+    expectTypeOf(caller.echo).returns.resolves.toEqualTypeOf<{ message: string }>()
+    // @ts-expect-error unknown function
+    void caller.nope
+    // @ts-expect-error wrong argument type
+    void caller.echo({ text: 1 })
+  })
+})
