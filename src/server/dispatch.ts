@@ -3,6 +3,7 @@ import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
 import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect } from '../shared/protocol.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
+import { ContextCache, type ContextCacheOptions } from './cache/context-cache.ts'
 import { executeFunction, type Coercion, type ErrorReporter } from './execute.ts'
 import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqualStrings, type WireResponse } from './http-parts.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
@@ -36,6 +37,8 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   debug?: boolean
   /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
   coercion?: Coercion
+  /** Origin cache of context bundles (`MemoryCache` or `RedisCache`), keyed as the Python core keys them. */
+  cache?: ContextCacheOptions
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number
   onError?: ErrorReporter
@@ -61,6 +64,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const report = options.onError ?? defaultReporter
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const tokenHeader = spelling.tokenHeader
+  const cache = options.cache ? new ContextCache(options.cache) : undefined
 
   async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
     const user = options.resolveUser ? await options.resolveUser(req) : null
@@ -117,6 +121,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const invalidate = resolveInvalidation(router, reg, args)
     const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
     if (result instanceof Response) {
+      if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
       for (const [name, value] of Object.entries(invalidateHeader)) result.headers.set(name, value)
       result.headers.set('Cache-Control', 'no-store')
       return result
@@ -131,6 +136,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (invalidate.length) payload.invalidate = invalidate
     const merges = resolveMerges(router, reg, args, payload.result)
     if (merges.length) payload.merge = merges
+    if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
     return jsonResponse(200, payload, invalidateHeader)
   }
 
@@ -140,21 +146,28 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const query: Record<string, string> = {}
     for (const [k, v] of req.url.searchParams) query[k] = v
     const ctx = await requestContext(req)
-    const settled = await Promise.allSettled(
-      ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report)),
-    )
-    const bundle: Record<string, unknown> = {}
-    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
-    for (const [wireName, index] of order) {
-      const outcome = settled[index]
-      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+    const computeBundle = async (): Promise<Record<string, unknown>> => {
+      const settled = await Promise.allSettled(
+        ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report, options.coercion)),
+      )
+      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
+      const bundle: Record<string, unknown> = {}
+      const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      for (const [wireName, index] of order) {
+        const outcome = settled[index]
+        if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+      }
+      return bundle
     }
     if (req.headers.get(SUPERJSON_HEADER) === '1') {
-      const { json, meta } = superjson.serialize(bundle)
+      const { json, meta } = superjson.serialize(await computeBundle())
       return jsonResponse(200, json, meta ? { [SUPERJSON_HEADER + '-Meta']: JSON.stringify(meta) } : {})
     }
-    return jsonResponse(200, bundle)
+    if (!cache) return jsonResponse(200, await computeBundle())
+    const { body, outcome } = await cache.fetch(ctxDef, query, userIdOf(ctx), async () => JSON.stringify(await computeBundle()))
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
+    if (outcome !== 'BYPASS') headers[spelling.cacheHeader] = outcome
+    return { status: 200, headers, body }
   }
 
   async function view(req: MizanRequest, path: string): Promise<DispatchResult | null> {
@@ -218,6 +231,11 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       }
     },
   }
+}
+
+/** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */
+function userIdOf(ctx: RequestContext<MizanUser>): string | null {
+  return ctx.user && ctx.user.id !== 0 && ctx.user.id !== '' ? String(ctx.user.id) : null
 }
 
 function memberParams(member: RegisteredFunction, query: Record<string, string>): Record<string, unknown> | undefined {

@@ -6,20 +6,33 @@
  * registers a module's functions in that order, which decides which failing member wins.
  */
 import { z } from 'zod'
+import { MwtIssuer } from '../../../src/server/auth/mwt.ts'
+import { mwtObtain } from '../../../src/server/auth/mwt-obtain.ts'
 import { createMizan, MizanError } from '../../../src/server/index.ts'
 
 export interface FixtureUser {
-  id: number
-  username: string
+  id: number | string
+  username: string | null
   isStaff: boolean
   isSuperuser: boolean
+  /** The reference reports which user class authenticated: session `User`, `MWTUser`, `JWTUser`. */
+  userClass: 'User' | 'MWTUser' | 'JWTUser'
 }
 
 export const FIXTURE_USERS: Record<string, FixtureUser> = {
-  alice: { id: 1, username: 'alice', isStaff: false, isSuperuser: false },
-  sam: { id: 2, username: 'sam', isStaff: true, isSuperuser: false },
-  root: { id: 3, username: 'root', isStaff: true, isSuperuser: true },
+  alice: { id: 1, username: 'alice', isStaff: false, isSuperuser: false, userClass: 'User' },
+  sam: { id: 2, username: 'sam', isStaff: true, isSuperuser: false, userClass: 'User' },
+  root: { id: 3, username: 'root', isStaff: true, isSuperuser: true, userClass: 'User' },
 }
+
+/** Secrets of the recorded fixture (test/interop/python/fixture_project/settings.py). */
+export const FIXTURE_SECRETS = {
+  mwt: 'interop-mwt-secret-0123456789abcdef',
+  cache: 'interop-cache-secret-0123456789abcdef',
+  legacyJwt: 'interop-legacy-jwt-key-0123456789abcdef',
+}
+
+export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dialect: 'izana' })
 
 const { defineClient, createRouter } = createMizan<FixtureUser>()
 
@@ -44,7 +57,7 @@ export const state = { current: createFixtureState() }
 
 function whoamiOf(user: FixtureUser | null) {
   if (!user) throw new MizanError('UNAUTHORIZED', 'Authentication required')
-  return { id: user.id, username: user.username, is_staff: user.isStaff, is_superuser: user.isSuperuser, user_class: 'User' }
+  return { id: user.id, username: user.username, is_staff: user.isStaff, is_superuser: user.isSuperuser, user_class: user.userClass }
 }
 
 const WhoAmI = z.object({ id: z.union([z.number(), z.string()]), username: z.string().nullable(), is_staff: z.boolean(), is_superuser: z.boolean(), user_class: z.string() })
@@ -92,6 +105,7 @@ export const izanaFixtureRouter = createRouter({
     { id: 2, name: 'second' },
   ]),
   liveStatus: defineClient({ context: 'live', websocket: true }, () => ({ online: 3 })),
+  mwtObtain: mwtObtain(mwtIssuer),
   maybeItem: defineClient({ input: z.object({ found: z.boolean() }), output: Item.nullable() }, ({ found }) => (found ? { id: 7, name: 'seven' } : null)),
   newProfile: defineClient({ merge: 'user', output: Profile }, () => ({ user_id: 9, name: 'Nine' })),
   notImplementedBare: defineClient({ output: EchoOutput }, (): { message: string } => {

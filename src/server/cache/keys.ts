@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto'
+
+export const CONTEXT_KEY_PREFIX = 'ctx:'
+
+/** Python's `str()` of a param value as the reference normalizes it before hashing. */
+function normalize(value: unknown): string {
+  if (value === true) return 'true'
+  if (value === false) return 'false'
+  if (value === null || value === undefined) return 'null'
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloat(value)
+  return JSON.stringify(value)
+}
+
+function pythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'nan'
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
+  // repr(1e+20) is '1e+20'; JS gives '100000000000000000000'.
+  const text = String(value)
+  return /e/.test(text) || Math.abs(value) < 1e16 ? text : value.toExponential().replace(/e\+?(\d)$/, 'e+0$1')
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** `json.dumps(..., ensure_ascii=True)`: everything outside printable ASCII becomes `\uXXXX`. */
+export function pythonAsciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'))
+}
+
+/** The exact message the reference HMACs: sorted keys, compact separators, ASCII-escaped. */
+export function cacheKeyMessage(context: string, params: Record<string, unknown>, userId: string | null, rev: number): string {
+  const p: Record<string, string> = {}
+  for (const key of Object.keys(params).sort(byCodePoint)) p[key] = normalize(params[key])
+  const data: Record<string, unknown> = { c: context, p, r: rev }
+  if (userId !== null) data['u'] = String(userId)
+  return pythonAsciiJson(data)
+}
+
+/** `ctx:<context>:<hex HMAC-SHA256>`, byte-identical to izana-core's `derive_cache_key`. */
+export function deriveCacheKey(secret: string, context: string, params: Record<string, unknown>, userId: string | null = null, rev = 0): string {
+  const mac = createHmac('sha256', secret).update(cacheKeyMessage(context, params, userId, rev), 'utf8').digest('hex')
+  return `${CONTEXT_KEY_PREFIX}${context}:${mac}`
+}
+
+export function contextKeyPrefix(context: string): string {
+  return `${CONTEXT_KEY_PREFIX}${context}:`
+}

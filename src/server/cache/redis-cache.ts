@@ -1,0 +1,73 @@
+import { Redis, type RedisOptions } from 'ioredis'
+import type { CacheBackend } from './backend.ts'
+
+export interface RedisCacheOptions {
+  /** Key namespace, as the reference uses (`izana:`); default `mizan:`. */
+  namespace?: string
+  defaultTtlSeconds?: number
+  redisOptions?: RedisOptions
+}
+
+/** SCAN's MATCH is a glob: a context name with `*?[]\` must not widen the purge. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&')
+}
+
+/**
+ * Redis on ioredis. Commands fail fast while Redis is unreachable (no offline queue), so
+ * callers can serve uncached instead of waiting; ioredis keeps reconnecting in the background.
+ */
+export class RedisCache implements CacheBackend {
+  readonly client: Redis
+  private readonly namespace: string
+  private readonly defaultTtl: number
+
+  constructor(url: string | Redis = 'redis://127.0.0.1:6379', options: RedisCacheOptions = {}) {
+    this.client =
+      typeof url === 'string'
+        ? new Redis(url, {
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+            connectTimeout: 2000,
+            retryStrategy: (times) => Math.min(times * 100, 2000),
+            ...options.redisOptions,
+          })
+        : url
+    // An unhandled 'error' event would crash the process; outages are reported by the callers.
+    this.client.on('error', () => {})
+    this.namespace = options.namespace ?? 'mizan:'
+    this.defaultTtl = options.defaultTtlSeconds ?? 86_400
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(this.namespace + key)
+  }
+
+  async set(key: string, value: string, ttlSeconds = this.defaultTtl): Promise<void> {
+    await this.client.set(this.namespace + key, value, 'EX', Math.max(1, Math.round(ttlSeconds)))
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.unlink(this.namespace + key)) > 0
+  }
+
+  async deleteByPrefix(prefix: string): Promise<number> {
+    const match = `${escapeGlob(this.namespace + prefix)}*`
+    let cursor = '0'
+    let count = 0
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+      cursor = next
+      if (keys.length) count += await this.client.unlink(...keys)
+    } while (cursor !== '0')
+    return count
+  }
+
+  async clear(): Promise<void> {
+    await this.deleteByPrefix('')
+  }
+
+  async quit(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect())
+  }
+}
