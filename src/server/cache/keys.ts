@@ -8,16 +8,16 @@ function normalize(value: unknown): string {
   if (value === false) return 'false'
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'string') return value
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloat(value)
+  // JSON has one number type: an integral value is taken as a Python int (2.0 arrives as 2).
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e21 ? String(value) : pythonFloat(value)
   return JSON.stringify(value)
 }
 
 function pythonFloat(value: number): string {
   if (Number.isNaN(value)) return 'nan'
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
-  // repr(1e+20) is '1e+20'; JS gives '100000000000000000000'.
-  const text = String(value)
-  return /e/.test(text) || Math.abs(value) < 1e16 ? text : value.toExponential().replace(/e\+?(\d)$/, 'e+0$1')
+  // Python's repr switches to exponent form at 1e16; JS at 1e21.
+  return Math.abs(value) >= 1e16 ? value.toExponential() : String(value)
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)

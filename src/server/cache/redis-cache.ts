@@ -39,19 +39,42 @@ export class RedisCache implements CacheBackend {
     this.defaultTtl = options.defaultTtlSeconds ?? 86_400
   }
 
+  private firstConnection: Promise<void> | undefined
+
+  /**
+   * Only the first connection is awaited (bounded), so a cache used right after boot works;
+   * later outages fail fast instead of queueing requests behind a dead socket.
+   */
+  private ready(): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve()
+    this.firstConnection ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(done, 2000)
+      this.client.once('ready', done)
+    })
+    return this.firstConnection
+  }
+
   async get(key: string): Promise<string | null> {
+    await this.ready()
     return this.client.get(this.namespace + key)
   }
 
   async set(key: string, value: string, ttlSeconds = this.defaultTtl): Promise<void> {
+    await this.ready()
     await this.client.set(this.namespace + key, value, 'EX', Math.max(1, Math.round(ttlSeconds)))
   }
 
   async delete(key: string): Promise<boolean> {
+    await this.ready()
     return (await this.client.unlink(this.namespace + key)) > 0
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {
+    await this.ready()
     const match = `${escapeGlob(this.namespace + prefix)}*`
     let cursor = '0'
     let count = 0
