@@ -1,6 +1,7 @@
 import type { AnySchema, RouterMarker } from '../shared/types.ts'
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { AnyServerFunction } from './defineClient.ts'
+import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { describeParams, type ParamInfo } from './schema.ts'
 
 export interface RegisteredFunction {
@@ -21,7 +22,9 @@ export interface RegisteredContext {
   cache: number | boolean
 }
 
-export interface Router<TDefs extends Record<string, AnyServerFunction> = Record<string, AnyServerFunction>>
+export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition>
+
+export interface Router<TDefs extends RouterDefs = RouterDefs>
   extends RouterMarker<TDefs> {
   readonly functions: ReadonlyMap<string, RegisteredFunction>
   readonly contexts: ReadonlyMap<string, RegisteredContext>
@@ -29,7 +32,7 @@ export interface Router<TDefs extends Record<string, AnyServerFunction> = Record
   lookup(fn: AnyServerFunction): RegisteredFunction | undefined
 }
 
-export type AnyServerRouter = Router<Record<string, AnyServerFunction>>
+export type AnyServerRouter = Router<RouterDefs>
 
 export class RouterDefinitionError extends Error {
   override readonly name = 'RouterDefinitionError'
@@ -120,14 +123,23 @@ function checkGraph(functions: Map<string, RegisteredFunction>, contexts: Map<st
  * snake_case unless it sets `name`. Contexts, elevation and merge slots are resolved here,
  * once, and a broken graph (unknown targets, ambiguous merges) fails at startup.
  */
-export function createRouter<const TDefs extends Record<string, AnyServerFunction>>(defs: TDefs): Router<TDefs> {
+export function createRouter<const TDefs extends RouterDefs>(defs: TDefs): Router<TDefs> {
   const functions = new Map<string, RegisteredFunction>()
   const byValue = new Map<AnyServerFunction, RegisteredFunction>()
   const groups = new Map<string, RegisteredFunction[]>()
-  for (const [key, fn] of Object.entries(defs)) {
-    if (fn?.['~mizan'] !== 'function') throw new RouterDefinitionError(`'${key}' is not a server function`)
-    const wireName = fn.options.name ?? toWireName(key)
-    if (!fn.options.name && toCamelCase(wireName) !== key) {
+  const entries: [string, AnyServerFunction, string | undefined][] = []
+  for (const [key, entry] of Object.entries(defs)) {
+    if (isForm(entry)) {
+      entry.bindName(toWireName(key))
+      for (const [suffix, fn] of Object.entries(entry.functions)) entries.push([`${key}.${suffix}`, fn, `${entry.name}.${suffix}`])
+      continue
+    }
+    if (entry?.['~mizan'] !== 'function') throw new RouterDefinitionError(`'${key}' is not a server function`)
+    entries.push([key, entry, undefined])
+  }
+  for (const [key, fn, formWireName] of entries) {
+    const wireName = formWireName ?? fn.options.name ?? toWireName(key)
+    if (!formWireName && !fn.options.name && toCamelCase(wireName) !== key) {
       throw new RouterDefinitionError(`key '${key}' does not survive the camelCase ↔ snake_case round trip ('${wireName}'); rename it or set \`name\``)
     }
     if (functions.has(wireName)) throw new RouterDefinitionError(`wire name '${wireName}' is used twice`)

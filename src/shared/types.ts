@@ -36,15 +36,43 @@ export interface FunctionMarker<T extends FunctionTypes = FunctionTypes> {
 
 export type AnyFunctionMarker = FunctionMarker<FunctionTypes>
 
+/** Type-level facts about a form: what its fields hold and what a successful submit returns. */
+export interface FormTypes {
+  values: unknown
+  result: unknown
+}
+
+/** A form registers `<name>.schema`, `<name>.validate` and `<name>.submit`, and gives `use<Name>Form()`. */
+export interface FormMarker<T extends FormTypes = FormTypes> {
+  readonly '~mizan': 'form'
+  readonly '~types': T
+}
+
+export type AnyFormMarker = FormMarker<FormTypes>
+
+export type RouterEntry = AnyFunctionMarker | AnyFormMarker
+
 /** The slice of a router a client needs: its definitions, as a type. */
-export interface RouterMarker<TDefs extends Record<string, AnyFunctionMarker> = Record<string, AnyFunctionMarker>> {
+export interface RouterMarker<TDefs extends Record<string, RouterEntry> = Record<string, RouterEntry>> {
   readonly '~mizan': 'router'
   readonly defs: TDefs
 }
 
-export type AnyRouter = RouterMarker<Record<string, AnyFunctionMarker>>
+export type AnyRouter = RouterMarker<Record<string, RouterEntry>>
 
-type Defs<R extends AnyRouter> = R['defs']
+/** The function entries of a router (forms aside). */
+type Defs<R extends AnyRouter> = {
+  [K in keyof R['defs'] as R['defs'][K] extends AnyFunctionMarker ? K : never]: R['defs'][K]
+}
+
+/** Router keys of forms. */
+export type FormKeys<R extends AnyRouter> = {
+  [K in keyof R['defs']]: R['defs'][K] extends AnyFormMarker ? K : never
+}[keyof R['defs']] &
+  string
+
+export type FormValuesOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['values'] : never
+export type FormResultOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['result'] : never
 type TypesOf<F> = F extends FunctionMarker<infer T> ? T : never
 
 /** Router keys of plain functions and mutations (callable over RPC). */

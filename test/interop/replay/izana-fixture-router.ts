@@ -34,7 +34,7 @@ export const FIXTURE_SECRETS = {
 
 export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dialect: 'izana' })
 
-const { defineClient, createRouter } = createMizan<FixtureUser>()
+const { defineClient, defineForm, createRouter } = createMizan<FixtureUser>()
 
 const EchoOutput = z.object({ message: z.string() })
 const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()).default([]) })
@@ -85,6 +85,19 @@ export const izanaFixtureRouter = createRouter({
   }),
   bumpCounter: defineClient({ affects: ['counter', 'counter'], output: Counter }, () => ({ count: state.current.counters.cached })),
   cachedCounter: defineClient({ context: 'counter', output: Counter }, () => ({ count: ++state.current.counters.cached })),
+  contact: defineForm({
+    schema: z.object({
+      name: z.string().max(20).describe('Your name'),
+      email: z.email().max(320),
+      topic: z.enum(['sales', 'support']),
+      age: z.number().int().min(18).optional(),
+      message: z.string().optional(),
+    }),
+    title: 'Contact us',
+    submitLabel: 'Send',
+    fields: { topic: { initial: 'support' }, message: { widget: 'Textarea' } },
+    onSubmit: (values) => ({ received: values.name, topic: values.topic }),
+  }),
   coreNotFoundFn: defineClient({ input: z.object({ item_id: z.number().int() }), output: Item }, ({ item_id }): z.input<typeof Item> => {
     throw new MizanError('NOT_FOUND', `item ${item_id} does not exist`, { details: { item_id } })
   }),
