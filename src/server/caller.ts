@@ -35,6 +35,7 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
     raw: context.raw,
     signal: context.signal ?? new AbortController().signal,
     routeParams: {},
+    responseHeaders: new Headers(),
   }
   const report: ErrorReporter = context.onError ?? ((error, where) => console.error(`[mizan] ${where.fn}:`, error))
   const byKey = new Map([...router.functions.values()].map((reg) => [reg.key, reg]))

@@ -16,6 +16,8 @@ export interface RequestContext<TUser extends MizanUser = MizanUser> {
   signal: AbortSignal
   /** Route params of a view function (`/profile/<id>/` → `{ id }`). */
   routeParams: Record<string, string>
+  /** Headers to add to the HTTP response, e.g. `Set-Cookie` from a login function. */
+  responseHeaders: Headers
 }
 
 export type AuthRequirement<TUser extends MizanUser = MizanUser> =
@@ -27,7 +29,7 @@ export type AuthRequirement<TUser extends MizanUser = MizanUser> =
 /** A mutation may affect whole contexts by name, or the context (or query) of a given function. */
 export type AffectsTarget = string | AnyServerFunction
 
-interface CommonOptions<TIn, TOut, TName, TPrivate = boolean> {
+interface CommonOptions<TIn, TOut, TName, TPrivate = boolean, TRoute = string | undefined> {
   input?: TIn
   output?: TOut
   /** Wire name override; by default the router key in snake_case. */
@@ -40,7 +42,7 @@ interface CommonOptions<TIn, TOut, TName, TPrivate = boolean> {
   /** Bundle cache policy: `true` forever, `false` never, a number is a TTL in seconds. */
   cache?: number | boolean
   /** A view function: mounted at this path under the prefix, answers with a raw `Response`. */
-  route?: string
+  route?: TRoute
   methods?: string[]
 }
 
@@ -49,7 +51,13 @@ type ContextPart<TCtx> = { context?: TCtx } & (TCtx extends string
   ? { affects?: never; merge?: never }
   : { affects?: AffectsTarget | readonly AffectsTarget[]; merge?: string | readonly string[] })
 
-export type DefineClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate = boolean> = CommonOptions<TIn, TOut, TName, TPrivate> &
+export type DefineClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate = boolean, TRoute = string | undefined> = CommonOptions<
+  TIn,
+  TOut,
+  TName,
+  TPrivate,
+  TRoute
+> &
   ContextPart<TCtx> & { auth?: AuthRequirement<TUser> }
 
 export type HandlerResult<TOut> = TOut extends AnySchema ? SchemaInput<TOut> | Response : unknown
@@ -106,18 +114,20 @@ export function createDefineClient<TUser extends MizanUser>() {
     const TName extends string | undefined = undefined,
     TResult extends HandlerResult<TOut> = HandlerResult<TOut>,
     const TPrivate extends boolean = false,
+    const TRoute extends string | undefined = undefined,
   >(
-    options: DefineClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate>,
+    options: DefineClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
     handler: Handler<TUser, TIn, TResult>,
   ): ServerFunction<
     SchemaInput<TIn>,
     ClientOutput<TOut, TResult>,
     TCtx extends string ? TCtx : false,
     TName,
-    [TResult] extends [never] ? false : Awaited<TResult> extends Response ? true : false,
+    // A view is a function mounted at a route; a raw Response from a plain function is still callable.
+    TRoute extends string ? true : false,
     TPrivate
   > {
-    const raw = options as CommonOptions<AnySchema, AnySchema, string> & {
+    const raw = options as CommonOptions<AnySchema, AnySchema, string, boolean, string> & {
       context?: string | false
       affects?: AffectsTarget | readonly AffectsTarget[]
       merge?: string | readonly string[]

@@ -68,7 +68,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
 
   async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
     const user = options.resolveUser ? await options.resolveUser(req) : null
-    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams }
+    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams, responseHeaders: new Headers() }
   }
 
   function carriesToken(req: MizanRequest): boolean {
@@ -137,7 +137,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const merges = resolveMerges(router, reg, args, payload.result)
     if (merges.length) payload.merge = merges
     if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
-    return jsonResponse(200, payload, invalidateHeader)
+    return withHandlerHeaders(jsonResponse(200, payload, invalidateHeader), ctx)
   }
 
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
@@ -231,6 +231,16 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       }
     },
   }
+}
+
+/** Headers a handler set through `ctx.responseHeaders` (several Set-Cookie stay separate). */
+function withHandlerHeaders(res: WireResponse, ctx: RequestContext<MizanUser>): WireResponse {
+  ctx.responseHeaders.forEach((value, name) => {
+    if (name !== 'set-cookie') res.headers[name] = value
+  })
+  const cookies = ctx.responseHeaders.getSetCookie()
+  if (cookies.length) res.headers['Set-Cookie'] = cookies
+  return res
 }
 
 /** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */

@@ -185,3 +185,23 @@ describe('view functions', () => {
     expect((await handler(new Request('http://127.0.0.1/api/mizan/profile/7/', { method: 'DELETE' }))).status).toBe(405)
   })
 })
+
+describe('response headers from handlers', () => {
+  it('adds ctx.responseHeaders to the reply, keeping several Set-Cookie apart', async () => {
+    const { createRouter, defineClient } = await import('../../src/server/index.ts')
+    const router = createRouter({
+      login: defineClient({}, (_input, ctx) => {
+        ctx.responseHeaders.append('Set-Cookie', 'a=1; Path=/')
+        ctx.responseHeaders.append('Set-Cookie', 'b=2; Path=/')
+        ctx.responseHeaders.set('X-Extra', 'yes')
+        return { ok: true }
+      }),
+    })
+    const res = await createFetchHandler(router, { csrf: false })(
+      new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: '{"fn":"login"}' }),
+    )
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    expect(res.headers.get('x-extra')).toBe('yes')
+    expect(await res.json()).toEqual({ result: { ok: true } })
+  })
+})

@@ -1,0 +1,127 @@
+/**
+ * One node:http server for the whole example: Mizan under /api/mizan, and the built web app
+ * (examples/fullstack/web/dist) for every other path, so the page and the API share one origin
+ * and cookies (session, CSRF) need no CORS setup.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, resolve, sep } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { createNodeHandler } from '../../../src/server/adapters/node.ts'
+import { router } from './router.ts'
+import { userFromHeaders, type DemoUser } from './session.ts'
+
+export const API_PREFIX = '/api/mizan'
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+}
+
+export interface StartOptions {
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  /** When the port is taken, take any free one instead of failing. */
+  fallbackPort?: boolean
+  /** The Vite build output; omit to serve the API alone (as under `vite dev`). */
+  staticDir?: string
+}
+
+export interface RunningServer {
+  server: Server
+  url: string
+  close(): Promise<void>
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end(text)
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed')
+  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  let file = resolve(root, '.' + pathname)
+  // A path that climbs out of the build directory is never served.
+  if (file !== root && !file.startsWith(root + sep)) return sendText(res, 404, 'Not found')
+  const info = await stat(file).catch(() => null)
+  if (info?.isDirectory()) file = join(file, 'index.html')
+  else if (!info) {
+    // Unknown asset → 404; unknown page → the app shell (client-side routes).
+    if (extname(pathname)) return sendText(res, 404, 'Not found')
+    file = join(root, 'index.html')
+  }
+  const body = await readFile(file).catch(() => null)
+  if (!body) return sendText(res, 404, 'Not found: build the web app first (npm start does)')
+  // Hashed assets never change; the HTML shell must be revalidated so a rebuild shows up.
+  const immutable = file.includes(`${sep}assets${sep}`)
+  res.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening)
+      reject(err)
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      resolvePromise()
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, host)
+  })
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined
+  const mizan = createNodeHandler<DemoUser>(router, {
+    prefix: API_PREFIX,
+    resolveUser: (req) => userFromHeaders(req.headers),
+  })
+  const server = createServer((req, res) => {
+    void mizan(req, res, (err?: unknown) => {
+      if (err) {
+        console.error('[fullstack] request failed:', err)
+        if (!res.headersSent) sendText(res, 500, 'Internal error')
+        else res.end()
+        return
+      }
+      if (!staticRoot) return sendText(res, 404, 'Not found')
+      serveStatic(staticRoot, req, res).catch((e: unknown) => {
+        console.error('[fullstack] static file failed:', e)
+        if (!res.headersSent) sendText(res, 500, 'Internal error')
+      })
+    })
+  })
+  try {
+    await listen(server, host, options.port ?? 3000)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.fallbackPort) throw err
+    await listen(server, host, 0)
+  }
+  const { port } = server.address() as AddressInfo
+  return {
+    server,
+    url: `http://${host}:${port}/`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done())
+        // Keep-alive sockets from the browser would otherwise hold close() open.
+        server.closeAllConnections()
+      }),
+  }
+}

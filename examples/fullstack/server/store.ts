@@ -1,0 +1,68 @@
+/**
+ * The example's whole "database": plain maps in memory, so `npm start` needs no Redis,
+ * no SQL and no setup. Restarting the server resets everything.
+ */
+import { randomBytes } from 'node:crypto'
+
+export interface Member {
+  id: number
+  username: string
+  name: string
+  role: string
+}
+
+export interface Post {
+  id: number
+  title: string
+}
+
+export const members = new Map<number, Member>([
+  [1, { id: 1, username: 'ada', name: 'Ada Lovelace', role: 'Analyst' }],
+  [2, { id: 2, username: 'grace', name: 'Grace Hopper', role: 'Compiler lead' }],
+])
+
+export const posts = new Map<number, Post[]>([
+  [1, [
+    { id: 101, title: 'Notes on the Analytical Engine' },
+    { id: 102, title: 'Bernoulli numbers, step by step' },
+    { id: 103, title: 'Why looms dream of algebra' },
+    { id: 104, title: 'Punched cards considered helpful' },
+  ]],
+  [2, [
+    { id: 201, title: 'The first actual bug' },
+    { id: 202, title: 'From FLOW-MATIC to COBOL' },
+    { id: 203, title: 'A nanosecond is 30 cm of wire' },
+  ]],
+])
+
+/** Private per-user notes, to show an `auth: true` function. */
+export const notes = new Map<number, string[]>([
+  [1, ['Ask Charles about the difference engine', 'Draft note G']],
+  [2, ['Bring the nanosecond wires to the talk']],
+])
+
+export function memberByUsername(username: string): Member | undefined {
+  for (const m of members.values()) if (m.username === username) return m
+  return undefined
+}
+
+/**
+ * Session id → member id. The id is an unguessable random token kept in an HttpOnly
+ * cookie, so page scripts cannot read it and a forged username cookie proves nothing.
+ */
+const sessions = new Map<string, number>()
+
+export function openSession(memberId: number): string {
+  const sid = randomBytes(24).toString('base64url')
+  sessions.set(sid, memberId)
+  return sid
+}
+
+export function closeSession(sid: string | undefined): void {
+  if (sid) sessions.delete(sid)
+}
+
+export function sessionMember(sid: string | undefined): Member | undefined {
+  const id = sid ? sessions.get(sid) : undefined
+  return id === undefined ? undefined : members.get(id)
+}

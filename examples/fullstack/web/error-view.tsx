@@ -1,0 +1,24 @@
+import type { MizanError } from '../../../src/shared/errors.ts'
+
+/**
+ * Shows a failed call as the typed error it is: the protocol `code` first (what code
+ * branches on), then the message, then per-field messages of a VALIDATION_ERROR.
+ */
+export function ErrorView({ error, testId }: { error: MizanError | null; testId: string }) {
+  if (!error) return null
+  const fields = Object.entries(error.fieldErrors)
+  return (
+    <div className="error" role="alert" data-testid={testId} data-code={error.code}>
+      <strong>{error.code}</strong>: {error.message}
+      {fields.length > 0 && (
+        <ul>
+          {fields.map(([field, messages]) => (
+            <li key={field} data-testid={`${testId}-field-${field}`}>
+              {field}: {messages.join('; ')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}

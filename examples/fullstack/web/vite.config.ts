@@ -1,0 +1,25 @@
+/**
+ * Vite config for the web half. `npm start` builds with it and lets the node server serve
+ * `dist/`; `node examples/fullstack/start.mjs --dev` runs Vite's dev server with this proxy.
+ */
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+import react from '@vitejs/plugin-react'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+
+export default defineConfig({
+  root,
+  plugins: [react()],
+  // Absolute asset URLs: the server answers unknown page paths with index.html, which must
+  // still find /assets/… from any depth.
+  base: '/',
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      // Same origin in dev as in production, so session and CSRF cookies just work.
+      '/api': { target: process.env['MIZAN_API_URL'] ?? 'http://127.0.0.1:3001', changeOrigin: false },
+    },
+  },
+})

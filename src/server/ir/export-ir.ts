@@ -1,0 +1,200 @@
+/**
+ * Router → KDL IR, as the Python reference's `export_izana_ir` writes it for the same
+ * functions, so tools built for the Python IR (and our own contract converter) read a TS
+ * backend too. The naming and ordering rules are the reference's (docs/IR.md).
+ */
+import type { AnyServerFunction } from '../defineClient.ts'
+import type { RegisteredFunction } from '../router.ts'
+import { FORM_INPUTS, FORM_MODELS, FORM_MODELS_BY_ROLE, FORM_OUTPUTS, FORM_ROLES } from './form-types.ts'
+import {
+  byName,
+  IrError,
+  renderIr,
+  type IrContext,
+  type IrContextParam,
+  type IrDocument,
+  type IrField,
+  type IrFormRole,
+  type IrFunction,
+  type IrPrimitive,
+  type IrShape,
+} from './ir-model.ts'
+import { jsonSchemaOf, NamedTypes, paramPrimitive, ShapeReader, splitNullable, type JsonNode } from './json-shapes.ts'
+import { irCamel } from './python-names.ts'
+
+/** The part of a router the exporter reads; forms are found among `defs`. */
+export interface ExportableRouter {
+  readonly defs: Readonly<Record<string, unknown>>
+  readonly functions: ReadonlyMap<string, RegisteredFunction>
+  lookup?(fn: AnyServerFunction): RegisteredFunction | undefined
+}
+
+interface FormRole {
+  form: string | undefined
+  role: IrFormRole
+}
+
+interface MemberParam {
+  name: string
+  type: IrPrimitive
+  optional: boolean
+}
+
+interface Described {
+  hasInput: boolean
+  params: MemberParam[]
+  outputNullable: boolean
+}
+
+const OPEN: IrShape = { kind: 'primitive', name: 'string' }
+
+/** A record or an unconstrained value: arguments the IR cannot list, recorded as "no input". */
+const isOpenObject = (json: JsonNode) =>
+  json['type'] === 'object' || !['type', 'anyOf', 'oneOf', 'allOf', 'enum', 'const', '$ref'].some((k) => k in json)
+
+type FormLike = { '~mizan': 'form'; name?: unknown; functions: Record<string, unknown> }
+const isFormLike = (value: unknown): value is FormLike =>
+  typeof value === 'object' && value !== null && (value as { '~mizan'?: unknown })['~mizan'] === 'form' && typeof (value as FormLike).functions === 'object'
+
+function formRoles(router: ExportableRouter): Map<unknown, FormRole> {
+  const roles = new Map<unknown, FormRole>()
+  for (const entry of Object.values(router.defs)) {
+    if (!isFormLike(entry)) continue
+    for (const role of FORM_ROLES) {
+      const fn = entry.functions[role]
+      if (fn) roles.set(fn, { form: typeof entry.name === 'string' ? entry.name : undefined, role })
+    }
+  }
+  return roles
+}
+
+function paramsOf(fields: IrField[], node?: JsonNode): MemberParam[] {
+  const props = (node?.['properties'] ?? {}) as Record<string, JsonNode>
+  return fields.map((f) => ({
+    name: f.name,
+    type: props[f.name] ? paramPrimitive(props[f.name]!) : f.shape.kind === 'primitive' ? f.shape.name : 'string',
+    optional: !f.required,
+  }))
+}
+
+/** Binds `<camel>Input` / `<camel>Output` and reports what the function and context entries need. */
+function describe(reg: RegisteredFunction, camel: string, form: FormRole | undefined, types: NamedTypes): Described {
+  const where = `'${reg.wireName}'`
+  const inputName = `${camel}Input`
+  const outputName = `${camel}Output`
+  if (form) {
+    for (const model of FORM_MODELS) if (FORM_MODELS_BY_ROLE[form.role].includes(model.name)) types.bind(model, 'the form protocol')
+    const inputs = FORM_INPUTS[form.role]
+    if (inputs.length) types.bind({ name: inputName, kind: 'struct', fields: inputs }, `${where} input`)
+    types.bind({ name: outputName, kind: 'struct', fields: FORM_OUTPUTS[form.role] }, `${where} output`)
+    return { hasInput: inputs.length > 0, params: paramsOf(inputs), outputNullable: false }
+  }
+
+  let params: MemberParam[] = []
+  const { input, output, route } = reg.fn.options
+  if (input) {
+    const json = jsonSchemaOf(input, `${where} input`)
+    const reader = new ShapeReader(json, inputName, types, `${where} input`)
+    const struct = reader.structOf(json)
+    if (struct) {
+      const fields = reader.fields(struct, inputName)
+      if (fields.length) types.bind({ name: inputName, kind: 'struct', fields }, `${where} input`)
+      params = paramsOf(fields, struct)
+    } else if (!isOpenObject(json)) {
+      throw new IrError(`${where}: the IR passes arguments by name, so an input schema must be an object`)
+    }
+  }
+
+  let outputNullable = false
+  if (route) {
+    // A view answers with a raw response; the reference still names an (empty) output model.
+    types.bind({ name: outputName, kind: 'struct', fields: [] }, `${where} output`)
+  } else if (!output) {
+    // Nothing declares the result's shape; the reference spells an unknown shape as string.
+    types.bind({ name: outputName, kind: 'alias', shape: OPEN }, `${where} output`)
+  } else {
+    const json = jsonSchemaOf(output, `${where} output`)
+    const reader = new ShapeReader(json, outputName, types, `${where} output`)
+    const split = splitNullable(json)
+    outputNullable = split.nullable
+    const struct = reader.structOf(split.inner)
+    if (struct) types.bind({ name: outputName, kind: 'struct', fields: reader.fields(struct, outputName) }, `${where} output`)
+    else types.bind({ name: outputName, kind: 'alias', shape: reader.shape(json, outputName) }, `${where} output`)
+  }
+  return { hasInput: params.length > 0, params, outputNullable }
+}
+
+/** `affects` may name a function; the IR only names contexts, so a member stands for its context. */
+function affectedContexts(reg: RegisteredFunction, router: ExportableRouter): string[] {
+  const out: string[] = []
+  for (const target of reg.fn.options.affects) {
+    if (typeof target === 'string') out.push(target)
+    else {
+      const context = router.lookup?.(target)?.fn.options.context
+      if (context) out.push(context)
+    }
+  }
+  return out
+}
+
+function contextEntry(name: string, members: { wireName: string; params: MemberParam[] }[]): IrContext {
+  const slots = new Map<string, { type: IrPrimitive; sharedBy: string[]; defaulted: boolean }>()
+  for (const member of members) {
+    for (const p of member.params) {
+      const slot = slots.get(p.name) ?? { type: p.type, sharedBy: [], defaulted: false }
+      // As in the reference, the last member to declare a param decides its type.
+      slot.type = p.type
+      slot.sharedBy.push(member.wireName)
+      slot.defaulted ||= p.optional
+      slots.set(p.name, slot)
+    }
+  }
+  const params: IrContextParam[] = [...slots].map(([pname, slot]) => ({
+    name: pname,
+    type: slot.type,
+    required: slot.sharedBy.length === members.length && !slot.defaulted,
+    sharedBy: byName(slot.sharedBy.map((n) => ({ name: n }))).map((s) => s.name),
+  }))
+  return { name, functions: byName(members.map((m) => ({ name: m.wireName }))).map((m) => m.name), params: byName(params) }
+}
+
+export function buildIr(router: ExportableRouter): IrDocument {
+  const types = new NamedTypes()
+  const forms = formRoles(router)
+  const functions: IrFunction[] = []
+  const contexts = new Map<string, { wireName: string; params: MemberParam[] }[]>()
+  for (const reg of router.functions.values()) {
+    const camel = irCamel(reg.wireName)
+    const form = forms.get(reg.fn)
+    const facts = describe(reg, camel, form, types)
+    const { context, private: isPrivate, route, websocket, merge } = reg.fn.options
+    if (context) contexts.set(context, [...(contexts.get(context) ?? []), { wireName: reg.wireName, params: facts.params }])
+    // Private functions and views are not callable over RPC, so the reference lists only their types.
+    if (isPrivate || route) continue
+    const entry: IrFunction = {
+      name: reg.wireName,
+      camel,
+      hasInput: facts.hasInput,
+      output: `${camel}Output`,
+      outputNullable: facts.outputNullable,
+      transport: websocket ? 'websocket' : 'http',
+      affects: affectedContexts(reg, router),
+      merge: [...merge],
+    }
+    if (facts.hasInput) entry.input = `${camel}Input`
+    if (context) entry.context = context
+    if (form) entry.form = form.form === undefined ? { role: form.role } : { name: form.form, role: form.role }
+    functions.push(entry)
+  }
+  return {
+    types: byName(types.list()),
+    functions: byName(functions),
+    contexts: byName([...contexts].map(([name, members]) => contextEntry(name, members))),
+    channels: [],
+  }
+}
+
+/** The router's IR document, byte-compatible with the reference's export for the same functions. */
+export function exportIr(router: ExportableRouter): string {
+  return renderIr(buildIr(router))
+}
