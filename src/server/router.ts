@@ -1,4 +1,4 @@
-import type { AnySchema, RouterMarker } from '../shared/types.ts'
+import type { AnySchema, RouterEntryShape, RouterMarker } from '../shared/types.ts'
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { AnyServerFunction } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
@@ -24,7 +24,7 @@ export interface RegisteredContext {
 
 export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition>
 
-export interface Router<TDefs extends RouterDefs = RouterDefs>
+export interface Router<TDefs extends Record<string, RouterEntryShape> = RouterDefs>
   extends RouterMarker<TDefs> {
   readonly functions: ReadonlyMap<string, RegisteredFunction>
   readonly contexts: ReadonlyMap<string, RegisteredContext>
@@ -123,12 +123,12 @@ function checkGraph(functions: Map<string, RegisteredFunction>, contexts: Map<st
  * snake_case unless it sets `name`. Contexts, elevation and merge slots are resolved here,
  * once, and a broken graph (unknown targets, ambiguous merges) fails at startup.
  */
-export function createRouter<const TDefs extends RouterDefs>(defs: TDefs): Router<TDefs> {
+export function createRouter<const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs): Router<TDefs> {
   const functions = new Map<string, RegisteredFunction>()
   const byValue = new Map<AnyServerFunction, RegisteredFunction>()
   const groups = new Map<string, RegisteredFunction[]>()
   const entries: [string, AnyServerFunction, string | undefined][] = []
-  for (const [key, entry] of Object.entries(defs)) {
+  for (const [key, entry] of Object.entries(defs as unknown as RouterDefs)) {
     if (isForm(entry)) {
       entry.bindName(toWireName(key))
       for (const [suffix, fn] of Object.entries(entry.functions)) entries.push([`${key}.${suffix}`, fn, `${entry.name}.${suffix}`])

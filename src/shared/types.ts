@@ -52,8 +52,17 @@ export type AnyFormMarker = FormMarker<FormTypes>
 
 export type RouterEntry = AnyFunctionMarker | AnyFormMarker
 
+/**
+ * The only constraint a router's entries get. It must not mention the entries' own type
+ * parameters: a constraint that did would become the contextual type of an inline
+ * `defineClient(...)` and widen its inferred context/private literals.
+ */
+export interface RouterEntryShape {
+  readonly '~mizan': 'function' | 'form'
+}
+
 /** The slice of a router a client needs: its definitions, as a type. */
-export interface RouterMarker<TDefs extends Record<string, RouterEntry> = Record<string, RouterEntry>> {
+export interface RouterMarker<TDefs extends Record<string, RouterEntryShape> = Record<string, RouterEntry>> {
   readonly '~mizan': 'router'
   readonly defs: TDefs
 }

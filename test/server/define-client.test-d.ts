@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { createCaller, defineClient } from '../../src/server/index.ts'
+import { createCaller, createRouter, defineClient } from '../../src/server/index.ts'
 import type { CallableKeys, ContextBundle, ContextNames, ContextParams, OutputOf } from '../../src/shared/types.ts'
 import { appRouter, type AppRouter } from '../fixtures/app-router.ts'
 
@@ -35,6 +35,16 @@ describe('router types', () => {
     expectTypeOf<ContextParams<AppRouter, 'user'>>().toEqualTypeOf<{ user_id: number; limit?: number | undefined }>()
     expectTypeOf<ContextBundle<AppRouter, 'user'>['userProfile']>().toEqualTypeOf<{ user_id: number; name: string }>()
     expectTypeOf<OutputOf<AppRouter, 'add'>>().toEqualTypeOf<{ result: number }>()
+  })
+
+  it('keeps literal types of functions defined inline in createRouter (regression: inline definitions widened)', () => {
+    const inline = createRouter({
+      ping: defineClient({}, () => ({ pong: true })),
+      card: defineClient({ context: 'user', input: z.object({ user_id: z.number() }) }, () => ({ ok: true })),
+      hidden: defineClient({ private: true }, () => 1),
+    })
+    expectTypeOf<CallableKeys<typeof inline>>().toEqualTypeOf<'ping'>()
+    expectTypeOf<ContextNames<typeof inline>>().toEqualTypeOf<'user'>()
   })
 
   it('types createCaller', () => {

@@ -3,6 +3,7 @@
  * functions, so tools built for the Python IR (and our own contract converter) read a TS
  * backend too. The naming and ordering rules are the reference's (docs/IR.md).
  */
+import { isDeclaration } from '../contract.ts'
 import type { AnyServerFunction } from '../defineClient.ts'
 import type { RegisteredFunction } from '../router.ts'
 import { FORM_INPUTS, FORM_MODELS, FORM_MODELS_BY_ROLE, FORM_OUTPUTS, FORM_ROLES } from './form-types.ts'
@@ -11,6 +12,7 @@ import {
   IrError,
   renderIr,
   type IrContext,
+  type IrChannel,
   type IrContextParam,
   type IrDocument,
   type IrField,
@@ -20,13 +22,25 @@ import {
   type IrShape,
 } from './ir-model.ts'
 import { jsonSchemaOf, NamedTypes, paramPrimitive, ShapeReader, splitNullable, type JsonNode } from './json-shapes.ts'
-import { irCamel } from './python-names.ts'
+import { irCamel, irPascal } from './python-names.ts'
+import type { AnySchema } from '../../shared/types.ts'
 
 /** The part of a router the exporter reads; forms are found among `defs`. */
 export interface ExportableRouter {
   readonly defs: Readonly<Record<string, unknown>>
   readonly functions: ReadonlyMap<string, RegisteredFunction>
   lookup?(fn: AnyServerFunction): RegisteredFunction | undefined
+}
+
+/** A channel's message schemas; routers do not hold channels, so the caller passes them (the contract's `channels`). */
+export interface ChannelSchemas {
+  params?: AnySchema
+  clientMessage?: AnySchema
+  serverMessage?: AnySchema
+}
+
+export interface ExportIrOptions {
+  channels?: Readonly<Record<string, ChannelSchemas>>
 }
 
 interface FormRole {
@@ -51,6 +65,9 @@ const OPEN: IrShape = { kind: 'primitive', name: 'string' }
 /** A record or an unconstrained value: arguments the IR cannot list, recorded as "no input". */
 const isOpenObject = (json: JsonNode) =>
   json['type'] === 'object' || !['type', 'anyOf', 'oneOf', 'allOf', 'enum', 'const', '$ref'].some((k) => k in json)
+
+/** Only a `route` (or a declaration) tells a view apart before its handler runs and returns a Response. */
+const isView = (fn: AnyServerFunction) => fn.options.route !== undefined || (isDeclaration(fn) && fn['~declared'].view)
 
 type FormLike = { '~mizan': 'form'; name?: unknown; functions: Record<string, unknown> }
 const isFormLike = (value: unknown): value is FormLike =>
@@ -91,7 +108,7 @@ function describe(reg: RegisteredFunction, camel: string, form: FormRole | undef
   }
 
   let params: MemberParam[] = []
-  const { input, output, route } = reg.fn.options
+  const { input, output } = reg.fn.options
   if (input) {
     const json = jsonSchemaOf(input, `${where} input`)
     const reader = new ShapeReader(json, inputName, types, `${where} input`)
@@ -106,7 +123,7 @@ function describe(reg: RegisteredFunction, camel: string, form: FormRole | undef
   }
 
   let outputNullable = false
-  if (route) {
+  if (isView(reg.fn)) {
     // A view answers with a raw response; the reference still names an (empty) output model.
     types.bind({ name: outputName, kind: 'struct', fields: [] }, `${where} output`)
   } else if (!output) {
@@ -158,7 +175,31 @@ function contextEntry(name: string, members: { wireName: string; params: MemberP
   return { name, functions: byName(members.map((m) => ({ name: m.wireName }))).map((m) => m.name), params: byName(params) }
 }
 
-export function buildIr(router: ExportableRouter): IrDocument {
+const CHANNEL_SLOTS = [
+  ['params', 'Params'],
+  ['clientMessage', 'ClientMessage'],
+  ['serverMessage', 'ServerMessage'],
+] as const
+
+function channelEntry(name: string, schemas: ChannelSchemas, types: NamedTypes): IrChannel {
+  const entry: IrChannel = { name, pascalName: irPascal(name) }
+  for (const [slot, suffix] of CHANNEL_SLOTS) {
+    const schema = schemas[slot]
+    if (!schema) continue
+    const typeName = `${entry.pascalName}${suffix}`
+    const where = `channel '${name}' ${slot}`
+    const json = jsonSchemaOf(schema, where)
+    const reader = new ShapeReader(json, typeName, types, where)
+    const struct = reader.structOf(json)
+    // The reference accepts only models here, and so does the IR.
+    if (!struct) throw new IrError(`${where}: a channel message must be an object schema`)
+    types.bind({ name: typeName, kind: 'struct', fields: reader.fields(struct, typeName) }, where)
+    entry[slot] = typeName
+  }
+  return entry
+}
+
+export function buildIr(router: ExportableRouter, options: ExportIrOptions = {}): IrDocument {
   const types = new NamedTypes()
   const forms = formRoles(router)
   const functions: IrFunction[] = []
@@ -167,10 +208,10 @@ export function buildIr(router: ExportableRouter): IrDocument {
     const camel = irCamel(reg.wireName)
     const form = forms.get(reg.fn)
     const facts = describe(reg, camel, form, types)
-    const { context, private: isPrivate, route, websocket, merge } = reg.fn.options
+    const { context, private: isPrivate, websocket, merge } = reg.fn.options
     if (context) contexts.set(context, [...(contexts.get(context) ?? []), { wireName: reg.wireName, params: facts.params }])
     // Private functions and views are not callable over RPC, so the reference lists only their types.
-    if (isPrivate || route) continue
+    if (isPrivate || isView(reg.fn)) continue
     const entry: IrFunction = {
       name: reg.wireName,
       camel,
@@ -186,15 +227,16 @@ export function buildIr(router: ExportableRouter): IrDocument {
     if (form) entry.form = form.form === undefined ? { role: form.role } : { name: form.form, role: form.role }
     functions.push(entry)
   }
+  const channels = byName(Object.entries(options.channels ?? {}).map(([name, schemas]) => channelEntry(name, schemas, types)))
   return {
     types: byName(types.list()),
     functions: byName(functions),
     contexts: byName([...contexts].map(([name, members]) => contextEntry(name, members))),
-    channels: [],
+    channels,
   }
 }
 
 /** The router's IR document, byte-compatible with the reference's export for the same functions. */
-export function exportIr(router: ExportableRouter): string {
-  return renderIr(buildIr(router))
+export function exportIr(router: ExportableRouter, options: ExportIrOptions = {}): string {
+  return renderIr(buildIr(router, options))
 }

@@ -1,0 +1,58 @@
+import type { Dialect } from '../shared/protocol.ts'
+import type { AnyRouter, WireNameOverrides } from '../shared/types.ts'
+
+/** The subset of `fetch` the kernel uses; any `fetch` (undici, browser, a test double) fits. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+
+/** Static headers, or a function evaluated before every request (e.g. to attach a fresh token). */
+export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+
+export interface CsrfOptions {
+  /** Cookie holding the CSRF secret; Django's default. */
+  cookieName?: string
+  /** Header the token is echoed in; Django's default. */
+  headerName?: string
+  /** GET `{baseUrl}/session/` once before the first POST when no CSRF cookie is known (default `true`). */
+  bootstrap?: boolean
+}
+
+/** A superjson-compatible codec: pass `superjson` itself. */
+export interface MizanTransformer {
+  serialize(value: unknown): { json: unknown; meta?: unknown }
+  deserialize(payload: { json: unknown; meta?: unknown }): unknown
+}
+
+export interface RetryOptions {
+  /** Extra attempts for context reads after a network error or a 5xx (default 2). */
+  context?: number
+  /** First backoff delay; doubles per attempt, with jitter (default 200). */
+  baseDelayMs?: number
+}
+
+/** Everything but the router-dependent `wireNames`. */
+export interface BaseClientOptions {
+  /** Mount of the backend (default: the dialect's prefix, `/api/mizan` or `/api/izana`). */
+  baseUrl?: string
+  /** `'mizan'` (default) or `'izana'` for the published Python packages. */
+  dialect?: Dialect
+  fetch?: FetchLike
+  headers?: HeadersOption
+  credentials?: RequestCredentials
+  csrf?: false | CsrfOptions
+  /** Opt-in rich types (Date, Map, …) over JSON; the server must speak superjson too. */
+  transformer?: MizanTransformer
+  retry?: RetryOptions
+}
+
+/**
+ * The router's wire-name overrides cannot be known from types at runtime, so the client must
+ * be told them; the option is required exactly when the router has any.
+ */
+export type WireNamesOption<R extends AnyRouter> = [keyof WireNameOverrides<R>] extends [never]
+  ? { wireNames?: WireNameOverrides<R> }
+  : { wireNames: WireNameOverrides<R> }
+
+export type MizanClientOptions<R extends AnyRouter> = BaseClientOptions & WireNamesOption<R>
+
+/** A parameter list whose options argument may be omitted when nothing in it is required. */
+export type OptionsArgs<T> = {} extends T ? [options?: T] : [options: T]

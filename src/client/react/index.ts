@@ -1,0 +1,7 @@
+export * from '../createMizanReact.ts'
+export { mergeIntoBundle } from './apply-response.ts'
+export { callQueryKey, contextQueryKey, sortedParams, type CallQueryKey, type ContextQueryKey } from './query-keys.ts'
+export { CONTEXT_QUERY_DEFAULTS } from './query-builders.ts'
+export type { MizanProviderProps } from './mizan-provider.tsx'
+export type { ErrorFallback } from './scope-gate.tsx'
+export * from '../index.ts'

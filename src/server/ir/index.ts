@@ -1,0 +1,7 @@
+export { buildIr, exportIr } from './export-ir.ts'
+export type { ChannelSchemas, ExportableRouter, ExportIrOptions } from './export-ir.ts'
+export { IrError, renderIr } from './ir-model.ts'
+export type { IrChannel, IrContext, IrContextParam, IrDocument, IrField, IrFunction, IrShape, IrType } from './ir-model.ts'
+export { readIr } from './read-ir.ts'
+export { irToContract } from './to-contract.ts'
+export type { ContractOptions } from './to-contract.ts'
