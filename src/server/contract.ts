@@ -16,34 +16,19 @@ export { createRouter }
 /** A contract is a router: `defineContract` only says, at the call site, that it holds declarations. */
 export const defineContract: typeof createRouter = createRouter
 
-export type DeclareClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate, TRoute, TView> = DefineClientOptions<
+/** defineClient's options: everything but the handler. */
+export type DeclareClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate, TRoute> = DefineClientOptions<
   TUser,
   TCtx,
   TIn,
   TOut,
   TName,
-  TPrivate
-> & {
-  route?: TRoute
-  /**
-   * A view answers with a raw response, so clients cannot call it over RPC. An implemented
-   * router learns that from the handler's return type; a declaration says so (a `route` implies it).
-   */
-  view?: TView
-}
+  TPrivate,
+  TRoute
+>
 
 /** Without an output schema nothing is known of the result; an implementation would infer it from its handler. */
 type DeclaredOutput<TOut> = TOut extends AnySchema ? SchemaOutput<TOut> : unknown
-type DeclaredView<TRoute, TView> = [TView] extends [true] ? true : [TRoute] extends [string] ? true : false
-
-/** Runtime trace of a declaration, for tools (the IR exporter) that must tell views apart. */
-export interface DeclarationFacts {
-  view: boolean
-}
-
-export function isDeclaration(fn: AnyServerFunction): fn is AnyServerFunction & { '~declared': DeclarationFacts } {
-  return typeof (fn as { '~declared'?: unknown })['~declared'] === 'object'
-}
 
 function notImplemented(): never {
   throw new MizanError('NOT_IMPLEMENTED', 'This function is declared in a contract; the backend that implements it answers it')
@@ -60,14 +45,10 @@ export function createDeclareClient<TUser extends MizanUser>() {
     const TName extends string | undefined = undefined,
     const TPrivate extends boolean = false,
     const TRoute extends string | undefined = undefined,
-    const TView extends boolean = false,
   >(
-    options: DeclareClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute, TView>,
-  ): ServerFunction<SchemaInput<TIn>, DeclaredOutput<TOut>, TCtx extends string ? TCtx : false, TName, DeclaredView<TRoute, TView>, TPrivate> {
-    const { view, ...rest } = options as { view?: boolean; route?: string }
-    const fn = define(rest, notImplemented)
-    const facts: DeclarationFacts = { view: view === true || typeof rest.route === 'string' }
-    return Object.assign(fn, { '~declared': facts }) as never
+    options: DeclareClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
+  ): ServerFunction<SchemaInput<TIn>, DeclaredOutput<TOut>, TCtx extends string ? TCtx : false, TName, TRoute extends string ? true : false, TPrivate> {
+    return define(options, notImplemented) as never
   }
 }
 

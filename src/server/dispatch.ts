@@ -9,6 +9,7 @@ import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqual
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { coerceQueryValue } from './schema.ts'
+import { parseJsonBody } from './json-body.ts'
 import { matchViewRoute } from './view-routes.ts'
 
 /** The runtime-neutral request every adapter produces. */
@@ -39,6 +40,10 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   coercion?: Coercion
   /** Origin cache of context bundles (`MemoryCache` or `RedisCache`), keyed as the Python core keys them. */
   cache?: ContextCacheOptions
+  /** Deepest accepted JSON nesting of a request body (default 64). */
+  maxJsonDepth?: number
+  /** Longest accepted query string, in bytes (default 8 KiB). */
+  maxQueryBytes?: number
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number
   onError?: ErrorReporter
@@ -63,6 +68,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const csrfMode = options.csrf ?? 'always'
   const report = options.onError ?? defaultReporter
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const maxJsonDepth = options.maxJsonDepth ?? 64
+  const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
   const tokenHeader = spelling.tokenHeader
   const cache = options.cache ? new ContextCache(options.cache) : undefined
 
@@ -99,14 +106,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   async function call(req: MizanRequest): Promise<DispatchResult> {
+    if ((req.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      return errorResponse(new MizanError('BAD_REQUEST', 'multipart/form-data bodies are not supported; send JSON'))
+    }
     const text = await req.readBody()
     if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      return errorResponse(new MizanError('BAD_REQUEST', 'Invalid JSON in request body'))
-    }
+    const body = parseJsonBody(text, maxJsonDepth)
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return errorResponse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
     }
@@ -143,7 +148,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
     const ctxDef = router.contexts.get(name)
     if (!ctxDef) return errorResponse(new MizanError('NOT_FOUND', `Context '${name}' not found`))
-    const query: Record<string, string> = {}
+    // No prototype: a `?__proto__=` param is just a key.
+    const query: Record<string, string> = Object.create(null)
     for (const [k, v] of req.url.searchParams) query[k] = v
     const ctx = await requestContext(req)
     const computeBundle = async (): Promise<Record<string, unknown>> => {
@@ -189,6 +195,9 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   async function route(req: MizanRequest): Promise<DispatchResult | null> {
     const path = req.url.pathname
     if (!path.startsWith(prefix + '/')) return null
+    if (req.url.search.length > maxQueryBytes) {
+      return errorResponse(new MizanError('BAD_REQUEST', `Query string exceeds ${maxQueryBytes} bytes`), 414)
+    }
     const rest = path.slice(prefix.length)
     if (rest === ROUTES.call) {
       // As in the reference, CSRF is judged before the method: an unsafe verb without the token is a 403.
@@ -259,6 +268,7 @@ function memberParams(member: RegisteredFunction, query: Record<string, string>)
 }
 
 function deserializeArgs(json: unknown, meta: unknown): unknown {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
   try {
     return superjson.deserialize({ json: json as never, meta: meta as never })
   } catch {

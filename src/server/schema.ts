@@ -53,15 +53,16 @@ export function describeParams(schema: AnySchema | undefined): ParamInfo[] {
   }))
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
 /** Query-string values are strings; turn each into what its param declares, as Pydantic's lax mode does. */
 export function coerceQueryValue(value: string, kind: ParamKind): unknown {
   switch (kind) {
     case 'number':
     case 'integer': {
+      // Decimal notation only: Number() would also read "0x10", "0b1" and "Infinity".
       const trimmed = value.trim()
-      if (trimmed === '') return value
-      const n = Number(trimmed)
-      return Number.isNaN(n) ? value : n
+      return DECIMAL.test(trimmed) ? Number(trimmed) : value
     }
     case 'boolean': {
       const lower = value.toLowerCase()

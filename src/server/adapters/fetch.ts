@@ -1,6 +1,7 @@
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
 import { BodyTooLargeError } from '../http-parts.ts'
+import { decodeUtf8 } from '../json-body.ts'
 import type { AnyServerRouter } from '../router.ts'
 
 export type FetchHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
@@ -22,7 +23,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value)
   }
-  return new TextDecoder().decode(Buffer.concat(chunks))
+  return decodeUtf8(Buffer.concat(chunks))
 }
 
 function toResponse(result: DispatchResult): Response {

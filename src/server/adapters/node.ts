@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
 import { BodyTooLargeError } from '../http-parts.ts'
+import { decodeUtf8 } from '../json-body.ts'
 import type { AnyServerRouter } from '../router.ts'
 
 /** Express keeps the full path here when a router is mounted under a sub-path. */
@@ -29,7 +30,13 @@ function readLimited(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => {
+      try {
+        resolve(decodeUtf8(Buffer.concat(chunks)))
+      } catch (error) {
+        reject(error)
+      }
+    })
     req.on('error', reject)
   })
 }

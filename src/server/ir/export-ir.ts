@@ -3,7 +3,7 @@
  * functions, so tools built for the Python IR (and our own contract converter) read a TS
  * backend too. The naming and ordering rules are the reference's (docs/IR.md).
  */
-import { isDeclaration } from '../contract.ts'
+import type { AnySchema } from '../../shared/types.ts'
 import type { AnyServerFunction } from '../defineClient.ts'
 import type { RegisteredFunction } from '../router.ts'
 import { FORM_INPUTS, FORM_MODELS, FORM_MODELS_BY_ROLE, FORM_OUTPUTS, FORM_ROLES } from './form-types.ts'
@@ -11,8 +11,8 @@ import {
   byName,
   IrError,
   renderIr,
-  type IrContext,
   type IrChannel,
+  type IrContext,
   type IrContextParam,
   type IrDocument,
   type IrField,
@@ -23,7 +23,6 @@ import {
 } from './ir-model.ts'
 import { jsonSchemaOf, NamedTypes, paramPrimitive, ShapeReader, splitNullable, type JsonNode } from './json-shapes.ts'
 import { irCamel, irPascal } from './python-names.ts'
-import type { AnySchema } from '../../shared/types.ts'
 
 /** The part of a router the exporter reads; forms are found among `defs`. */
 export interface ExportableRouter {
@@ -66,8 +65,8 @@ const OPEN: IrShape = { kind: 'primitive', name: 'string' }
 const isOpenObject = (json: JsonNode) =>
   json['type'] === 'object' || !['type', 'anyOf', 'oneOf', 'allOf', 'enum', 'const', '$ref'].some((k) => k in json)
 
-/** Only a `route` (or a declaration) tells a view apart before its handler runs and returns a Response. */
-const isView = (fn: AnyServerFunction) => fn.options.route !== undefined || (isDeclaration(fn) && fn['~declared'].view)
+/** A view is a function mounted at a route (a plain function may still answer with a Response and stay callable). */
+const isView = (fn: AnyServerFunction) => fn.options.route !== undefined
 
 type FormLike = { '~mizan': 'form'; name?: unknown; functions: Record<string, unknown> }
 const isFormLike = (value: unknown): value is FormLike =>

@@ -1,0 +1,46 @@
+import { MizanError } from '../shared/errors.ts'
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Bytes off the wire → text, refusing malformed UTF-8 instead of silently replacing it. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Request body is not valid UTF-8')
+  }
+}
+
+/** Deepest bracket nesting of a JSON text, ignoring brackets inside strings; stops early past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+      continue
+    }
+    if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth
+      if (max > limit) return max
+    } else if (c === 125 || c === 93) depth--
+  }
+  return max
+}
+
+/**
+ * JSON.parse with a nesting limit: a hostile `[[[[…` must be a clean 400, not a stack
+ * overflow in the validator further down.
+ */
+export function parseJsonBody(text: string, maxDepth: number): unknown {
+  if (nestingDepth(text, maxDepth) > maxDepth) throw new MizanError('BAD_REQUEST', `JSON nested deeper than ${maxDepth} levels`)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Invalid JSON in request body')
+  }
+}

@@ -1,0 +1,35 @@
+/** Regression tests, each named after the bug it pins. */
+import { describe, expect, it } from 'vitest'
+import { coerceQueryValue } from '../../src/server/schema.ts'
+import { parseJsonBody } from '../../src/server/json-body.ts'
+
+describe('regressions', () => {
+  it('lax coercion accepted hex, binary and Infinity strings as numbers', () => {
+    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', '1_000']) expect(coerceQueryValue(text, 'integer')).toBe(text)
+    expect(coerceQueryValue(' 42 ', 'integer')).toBe(42)
+    expect(coerceQueryValue('-1.5e3', 'number')).toBe(-1500)
+  })
+
+  it('deeply nested JSON reached the validator and could overflow the stack', () => {
+    expect(() => parseJsonBody('['.repeat(10_000) + ']'.repeat(10_000), 64)).toThrow(/nested deeper/)
+    expect(parseJsonBody('{"a":"[[[[[[[[[["}', 3)).toEqual({ a: '[[[[[[[[[[' })
+  })
+})
+
+describe('regressions (bodies)', () => {
+  it('invalid UTF-8 in a body was silently replaced with U+FFFD instead of refused', async () => {
+    const { decodeUtf8 } = await import('../../src/server/json-body.ts')
+    expect(() => decodeUtf8(new Uint8Array([0x7b, 0xff, 0x7d]))).toThrow(/not valid UTF-8/)
+    expect(decodeUtf8(new TextEncoder().encode('{"a":"café"}'))).toBe('{"a":"café"}')
+  })
+
+  it('non-object superjson meta (a string, an array) was accepted and ignored', async () => {
+    const { createFetchHandler } = await import('../../src/server/adapters/fetch.ts')
+    const { hardeningRouter } = await import('../hardening/hardening-router.ts')
+    const handler = createFetchHandler(hardeningRouter, { csrf: false })
+    for (const meta of ['"x"', '[]', '1']) {
+      const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: `{"fn":"echo","args":{"text":"x"},"meta":${meta}}` }))
+      expect(res.status).toBe(400)
+    }
+  })
+})
