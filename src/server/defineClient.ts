@@ -41,6 +41,8 @@ interface CommonOptions<TIn, TOut, TName, TPrivate = boolean, TRoute = string | 
   rev?: number
   /** Bundle cache policy: `true` forever, `false` never, a number is a TTL in seconds. */
   cache?: number | boolean
+  /** Longest the handler may run, in ms, before the call answers 504 (default: the adapter's `timeoutMs`). */
+  timeout?: number
   /** A view function: mounted at this path under the prefix, answers with a raw `Response`. */
   route?: TRoute
   methods?: string[]
@@ -84,6 +86,7 @@ export interface NormalizedOptions {
   cache: number | boolean
   route: string | undefined
   methods: readonly string[]
+  timeoutMs: number | undefined
 }
 
 export interface ServerFunction<
@@ -151,6 +154,7 @@ export function createDefineClient<TUser extends MizanUser>() {
       cache: raw.cache ?? true,
       route: raw.route,
       methods: raw.methods ?? (raw.context ? ['GET'] : ['POST']),
+      timeoutMs: raw.timeout,
     }
     return {
       '~mizan': 'function',

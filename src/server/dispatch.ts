@@ -1,13 +1,13 @@
 import superjson from 'superjson'
 import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
-import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect } from '../shared/protocol.ts'
+import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect, type InvalidateEntry, type MergeEntry } from '../shared/protocol.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
-import { ContextCache, type ContextCacheOptions } from './cache/context-cache.ts'
+import { ContextCache, type CacheOutcome, type ContextCacheOptions } from './cache/context-cache.ts'
 import { executeFunction, type Coercion, type ErrorReporter } from './execute.ts'
 import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqualStrings, type WireResponse } from './http-parts.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
-import type { AnyServerRouter, RegisteredFunction } from './router.ts'
+import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
 import { coerceQueryValue } from './schema.ts'
 import { parseJsonBody } from './json-body.ts'
 import { matchViewRoute } from './view-routes.ts'
@@ -40,6 +40,8 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   coercion?: Coercion
   /** Origin cache of context bundles (`MemoryCache` or `RedisCache`), keyed as the Python core keys them. */
   cache?: ContextCacheOptions
+  /** Longest a server function may run before answering 504 (default 30 s; a function's `timeout` wins). */
+  timeoutMs?: number
   /** Deepest accepted JSON nesting of a request body (default 64). */
   maxJsonDepth?: number
   /** Longest accepted query string, in bytes (default 8 KiB). */
@@ -47,6 +49,38 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number
   onError?: ErrorReporter
+  /**
+   * Told after every successful call that invalidates or merges (over HTTP or WebSocket), e.g.
+   * `hub.invalidated` from `createChannelHub` for live invalidation. Not awaited; failures are reported.
+   */
+  onInvalidate?: (event: InvalidationEvent) => void | Promise<void>
+}
+
+/** What a successful mutation changed, for live invalidation. */
+export interface InvalidationEvent {
+  /** Wire name of the function that ran. */
+  fn: string
+  invalidate: InvalidateEntry[]
+  merge: MergeEntry[]
+  user: MizanUser | null
+}
+
+/** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
+export interface Invocation {
+  body: CallSuccessBody
+  response?: Response
+  invalidate: InvalidateEntry[]
+}
+
+/** The transport-neutral steps of a dispatcher, shared by the HTTP handlers and the WebSocket adapter. */
+export interface DispatchCore {
+  requestContext(req: MizanRequest): Promise<RequestContext<MizanUser>>
+  /** Execute a looked-up function; invalidate, merge, purge the origin cache and notify `onInvalidate`. */
+  invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation>
+  /** A context bundle as JSON text, through the origin cache when there is one. */
+  contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }>
+  /** A context bundle computed afresh (no cache). */
+  bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>>
 }
 
 export type DispatchResult = WireResponse | Response
@@ -56,6 +90,7 @@ export interface Dispatcher {
   maxBodyBytes: number
   /** `null` when the path is not ours, so adapters can fall through to the next handler. */
   handle(req: MizanRequest): Promise<DispatchResult | null>
+  core: DispatchCore
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
@@ -69,6 +104,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const report = options.onError ?? defaultReporter
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxJsonDepth = options.maxJsonDepth ?? 64
+  const timeoutMs = options.timeoutMs ?? 30_000
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
   const tokenHeader = spelling.tokenHeader
   const cache = options.cache ? new ContextCache(options.cache) : undefined
@@ -120,18 +156,36 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
     if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
     if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
-    const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
     const ctx = await requestContext(req)
-    const result = await executeFunction(reg, args, ctx, report, options.coercion)
-    const invalidate = resolveInvalidation(router, reg, args)
+    const { body: payload, response, invalidate } = await invoke(reg, rawArgs, meta, ctx, req.headers.get(SUPERJSON_HEADER) === '1')
     const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
+    if (response) {
+      for (const [name, value] of Object.entries(invalidateHeader)) response.headers.set(name, value)
+      response.headers.set('Cache-Control', 'no-store')
+      return response
+    }
+    return withHandlerHeaders(jsonResponse(200, payload, invalidateHeader), ctx)
+  }
+
+  function notify(reg: RegisteredFunction, invalidate: InvalidateEntry[], merge: MergeEntry[], ctx: RequestContext<MizanUser>): void {
+    const listener = options.onInvalidate
+    if (!listener || (!invalidate.length && !merge.length)) return
+    void Promise.resolve()
+      .then(() => listener({ fn: reg.wireName, invalidate, merge, user: ctx.user }))
+      .catch((error: unknown) => report(error, { fn: reg.wireName }))
+  }
+
+  async function invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation> {
+    const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
+    const result = await executeFunction(reg, args, ctx, report, options.coercion, timeoutMs)
+    const invalidate = resolveInvalidation(router, reg, args)
     if (result instanceof Response) {
       if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
-      for (const [name, value] of Object.entries(invalidateHeader)) result.headers.set(name, value)
-      result.headers.set('Cache-Control', 'no-store')
-      return result
+      notify(reg, invalidate, [], ctx)
+      const body: CallSuccessBody = { result: null }
+      if (invalidate.length) body.invalidate = invalidate
+      return { body, response: result, invalidate }
     }
-    const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'
     const payload: CallSuccessBody = { result }
     if (wantsMeta) {
       const { json, meta: outMeta } = superjson.serialize(result)
@@ -142,7 +196,29 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const merges = resolveMerges(router, reg, args, payload.result)
     if (merges.length) payload.merge = merges
     if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
-    return withHandlerHeaders(jsonResponse(200, payload, invalidateHeader), ctx)
+    notify(reg, invalidate, merges, ctx)
+    return { body: payload, invalidate }
+  }
+
+  async function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
+    const settled = await Promise.allSettled(
+      ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report, options.coercion, timeoutMs)),
+    )
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
+    const bundle: Record<string, unknown> = {}
+    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    for (const [wireName, index] of order) {
+      const outcome = settled[index]
+      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+    }
+    return bundle
+  }
+
+  async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
+    const compute = async () => JSON.stringify(await bundleOf(ctxDef, params, ctx))
+    if (!cache) return { body: await compute(), outcome: 'BYPASS' }
+    // Query strings and JSON params normalize to the same cache key (keys.ts), so HTTP and WebSocket share entries.
+    return cache.fetch(ctxDef, params as Record<string, string>, userIdOf(ctx), compute)
   }
 
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
@@ -152,25 +228,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const query: Record<string, string> = Object.create(null)
     for (const [k, v] of req.url.searchParams) query[k] = v
     const ctx = await requestContext(req)
-    const computeBundle = async (): Promise<Record<string, unknown>> => {
-      const settled = await Promise.allSettled(
-        ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report, options.coercion)),
-      )
-      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
-      const bundle: Record<string, unknown> = {}
-      const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      for (const [wireName, index] of order) {
-        const outcome = settled[index]
-        if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
-      }
-      return bundle
-    }
+    const computeBundle = () => bundleOf(ctxDef, query, ctx)
     if (req.headers.get(SUPERJSON_HEADER) === '1') {
       const { json, meta } = superjson.serialize(await computeBundle())
       return jsonResponse(200, json, meta ? { [SUPERJSON_HEADER + '-Meta']: JSON.stringify(meta) } : {})
     }
-    if (!cache) return jsonResponse(200, await computeBundle())
-    const { body, outcome } = await cache.fetch(ctxDef, query, userIdOf(ctx), async () => JSON.stringify(await computeBundle()))
+    const { body, outcome } = await contextText(ctxDef, query, ctx)
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
     if (outcome !== 'BYPASS') headers[spelling.cacheHeader] = outcome
     return { status: 200, headers, body }
@@ -188,7 +251,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       if (csrf) return errorResponse(csrf)
     }
     const ctx = await requestContext(req, match.params)
-    const result = await executeFunction(match.reg, match.params, ctx, report)
+    const result = await executeFunction(match.reg, match.params, ctx, report, options.coercion, timeoutMs)
     return result instanceof Response ? result : jsonResponse(200, result)
   }
 
@@ -230,6 +293,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   return {
     prefix,
     maxBodyBytes,
+    core: { requestContext: (req) => requestContext(req), invoke, contextText, bundle: bundleOf },
     async handle(req) {
       try {
         return await route(req)
@@ -257,12 +321,13 @@ function userIdOf(ctx: RequestContext<MizanUser>): string | null {
   return ctx.user && ctx.user.id !== 0 && ctx.user.id !== '' ? String(ctx.user.id) : null
 }
 
-function memberParams(member: RegisteredFunction, query: Record<string, string>): Record<string, unknown> | undefined {
+/** Query-string values are coerced to their declared kind; JSON values (WebSocket params) pass as they are. */
+function memberParams(member: RegisteredFunction, query: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!member.params.length) return undefined
   const out: Record<string, unknown> = {}
   for (const p of member.params) {
     const value = query[p.name]
-    if (value !== undefined) out[p.name] = coerceQueryValue(value, p.kind)
+    if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
   }
   return out
 }

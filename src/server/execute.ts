@@ -23,6 +23,15 @@ function coerceLax(reg: RegisteredFunction, args: Record<string, unknown>): Reco
 
 export type ErrorReporter = (error: unknown, where: { fn: string }) => void
 
+/** A hung handler must not hold its caller forever: it answers 504 and is reported. */
+function withTimeout<T>(running: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MizanError('INTERNAL_ERROR', `Server function timed out after ${ms} ms`, { status: 504 })), ms)
+  })
+  return Promise.race([running, timeout]).finally(() => clearTimeout(timer))
+}
+
 /** Auth is enforced before the input is even looked at, as in the reference. */
 export async function enforceAuth(requirement: AuthRequirement<MizanUser> | undefined, ctx: RequestContext<MizanUser>): Promise<void> {
   if (requirement === undefined) return
@@ -90,12 +99,15 @@ export async function executeFunction(
   ctx: RequestContext<MizanUser>,
   report: ErrorReporter,
   coercion: Coercion = 'lax',
+  timeoutMs?: number,
 ): Promise<unknown> {
   await enforceAuth(reg.fn.options.auth, ctx)
   const input = await parseInput(reg, args, coercion)
   let output: unknown
+  const limit = reg.fn.options.timeoutMs ?? timeoutMs
   try {
-    output = await reg.fn.handler(input, ctx)
+    const running = Promise.resolve(reg.fn.handler(input, ctx))
+    output = limit ? await withTimeout(running, limit) : await running
   } catch (error) {
     if (error instanceof MizanError) throw error
     report(error, { fn: reg.wireName })

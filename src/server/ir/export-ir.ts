@@ -11,6 +11,7 @@ import {
   byName,
   IrError,
   renderIr,
+  sortedNames,
   type IrChannel,
   type IrContext,
   type IrContextParam,
@@ -169,9 +170,9 @@ function contextEntry(name: string, members: { wireName: string; params: MemberP
     name: pname,
     type: slot.type,
     required: slot.sharedBy.length === members.length && !slot.defaulted,
-    sharedBy: byName(slot.sharedBy.map((n) => ({ name: n }))).map((s) => s.name),
+    sharedBy: sortedNames(slot.sharedBy),
   }))
-  return { name, functions: byName(members.map((m) => ({ name: m.wireName }))).map((m) => m.name), params: byName(params) }
+  return { name, functions: sortedNames(members.map((m) => m.wireName)), params: byName(params) }
 }
 
 const CHANNEL_SLOTS = [

@@ -92,6 +92,8 @@ export function byName<T extends { name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => compareCodePoints(a.name, b.name))
 }
 
+export const sortedNames = (names: readonly string[]): string[] => [...names].sort(compareCodePoints)
+
 /** The reference escapes exactly these five characters and nothing else. */
 export function kdlString(value: string): string {
   const escaped = value.replace(/[\\"\n\r\t]/g, (ch) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[ch] ?? ch)
