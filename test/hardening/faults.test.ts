@@ -7,7 +7,7 @@ import { createRouter, defineClient } from '../../src/server/index.ts'
 import { listen } from '../server/adapters/serve.ts'
 import { rawRequest } from './raw-http.ts'
 
-const seen = { aborted: false }
+const seen = { aborted: false, started: 0 }
 const router = createRouter({
   ping: defineClient({}, () => ({ pong: true })),
   throws: defineClient({}, (): { ok: boolean } => {
@@ -21,6 +21,7 @@ const router = createRouter({
     return a
   }),
   slow: defineClient({}, async (_i, ctx) => {
+    seen.started++
     await new Promise((r) => setTimeout(r, 150))
     seen.aborted ||= ctx.signal.aborted
     return { done: true }
@@ -74,8 +75,10 @@ describe('faults', () => {
 
   it('a graceful shutdown under load drains every in-flight request, then refuses new ones', async () => {
     const base = await start()
+    seen.started = 0
     const inFlight = Array.from({ length: 20 }, () => callFn(base, 'slow'))
-    await new Promise((r) => setTimeout(r, 30))
+    // Close only once every request is inside a handler, so "in flight" means in flight.
+    while (seen.started < 20) await new Promise((r) => setTimeout(r, 5))
     const closed = closeGracefully(server!.server, { timeoutMs: 5000 })
     const results = await Promise.all(inFlight)
     expect(results.map((r) => r.status)).toEqual(new Array(20).fill(200))
