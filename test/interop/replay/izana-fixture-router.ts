@@ -37,7 +37,8 @@ export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dial
 const { defineClient, defineForm, createRouter } = createMizan<FixtureUser>()
 
 const EchoOutput = z.object({ message: z.string() })
-const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()).default([]) })
+// The id names the model in the exported IR (`ref "Item"`), as the Python class name does.
+const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()).default([]) }).meta({ id: 'Item' })
 const Profile = z.object({ user_id: z.number().int(), name: z.string() })
 const Counter = z.object({ count: z.number().int() })
 const Stats = z.object({ users: z.number().int() })

@@ -1,0 +1,112 @@
+/**
+ * `mizan` command line:
+ *   mizan contract <ir-file> [-o out.ts] [--runtime <module>] [--zod <module>]
+ *       IR (e.g. from `manage.py export_izana_ir`) → a TypeScript contract module.
+ *   mizan ir <router-module> [--export <name>] [--channels <name>] [-o out.kdl]
+ *       a TS router → the KDL IR the Python reference would export for the same functions;
+ *       channel schemas come from the module's `channels` export (a generated contract has one).
+ * Run from source with `npx tsx src/cli/mizan.ts …`.
+ */
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { exportIr, type ExportableRouter, type ExportIrOptions } from '../server/ir/export-ir.ts'
+import { IrError } from '../server/ir/ir-model.ts'
+import { readIr } from '../server/ir/read-ir.ts'
+import { irToContract } from '../server/ir/to-contract.ts'
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+const USAGE = `usage:
+  mizan contract <ir-file> [-o <out.ts>] [--runtime <module>] [--zod <module>]
+  mizan ir <router-module> [--export <name>] [--channels <name>] [-o <out.kdl>]
+`
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[], flags: Record<string, string>): { positional: string[]; values: Record<string, string> } {
+  const positional: string[] = []
+  const values: Record<string, string> = {}
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const flag = flags[arg]
+    if (flag) {
+      const value = args[++i]
+      if (value === undefined) throw new UsageError(`${arg} needs a value`)
+      values[flag] = value
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`)
+    else positional.push(arg)
+  }
+  return { positional, values }
+}
+
+function emit(text: string, out: string | undefined, io: CliIo): void {
+  if (out === undefined) io.stdout(text)
+  else {
+    writeFileSync(out, text)
+    io.stderr(`wrote ${out}\n`)
+  }
+}
+
+function contract(args: string[], io: CliIo): void {
+  const { positional, values } = parseArgs(args, { '-o': 'out', '--out': 'out', '--runtime': 'runtime', '--zod': 'zod' })
+  const [file] = positional
+  if (positional.length !== 1 || !file) throw new UsageError('contract takes one IR file')
+  const doc = readIr(readFileSync(file, 'utf8'))
+  const options: Parameters<typeof irToContract>[1] = { source: basename(file) }
+  if (values['runtime']) options.runtime = values['runtime']
+  if (values['zod']) options.zod = values['zod']
+  emit(irToContract(doc, options), values['out'], io)
+}
+
+const isRouter = (value: unknown): value is ExportableRouter =>
+  typeof value === 'object' && value !== null && (value as { '~mizan'?: unknown })['~mizan'] === 'router' && (value as ExportableRouter).functions instanceof Map
+
+async function ir(args: string[], io: CliIo): Promise<void> {
+  const { positional, values } = parseArgs(args, { '-o': 'out', '--out': 'out', '--export': 'export', '--channels': 'channels' })
+  const [file] = positional
+  if (positional.length !== 1 || !file) throw new UsageError('ir takes one router module')
+  const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>
+  const wanted = values['export']
+  const routers = Object.entries(mod).filter(([name, value]) => isRouter(value) && (wanted === undefined || name === wanted))
+  if (routers.length !== 1) {
+    const found = Object.keys(mod).filter((k) => isRouter(mod[k]))
+    throw new UsageError(`${file}: ${wanted ? `no router exported as '${wanted}'` : 'pick a router with --export'} (routers: ${found.join(', ') || 'none'})`)
+  }
+  const channelsName = values['channels'] ?? 'channels'
+  const channels = mod[channelsName]
+  if (values['channels'] && (typeof channels !== 'object' || channels === null)) throw new UsageError(`${file}: no channels exported as '${channelsName}'`)
+  const options: ExportIrOptions = typeof channels === 'object' && channels !== null ? { channels: channels as ExportIrOptions['channels'] & object } : {}
+  emit(exportIr(routers[0]![1] as ExportableRouter, options), values['out'], io)
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    if (command === 'contract') contract(rest, io)
+    else if (command === 'ir') await ir(rest, io)
+    else if (command === undefined || command === '-h' || command === '--help') {
+      io.stdout(USAGE)
+      return command === undefined ? 2 : 0
+    } else throw new UsageError(`unknown command '${command}'`)
+    return 0
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`mizan: ${error.message}\n${USAGE}`)
+      return 2
+    }
+    if (error instanceof IrError || (error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
+      io.stderr(`mizan: ${error.message}\n`)
+      return 1
+    }
+    throw error
+  }
+}
+
+const entry = process.argv[1]
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
+  process.exitCode = await main(process.argv.slice(2))
+}
