@@ -1,5 +1,6 @@
 export { createMizanClient } from './mizan-client.ts'
 export { hasErrorCode, type MizanErrorCode } from './errors.ts'
+export { createTokenManager, type TokenGrant, type TokenManager, type TokenManagerOptions } from './token-refresh.ts'
 export { createNaming, type Naming } from './wire-names.ts'
 export type {
   BaseClientOptions,
