@@ -19,6 +19,8 @@ export interface MizanRequest {
   headers: Headers
   /** Reads the body as text; adapters enforce the size limit and throw `BodyTooLargeError`. */
   readBody(): Promise<string>
+  /** The body as bytes, for multipart form posts; absent where a transport has no raw body. */
+  readBytes?(): Promise<Uint8Array>
   raw: unknown
   signal: AbortSignal
 }
@@ -142,12 +144,15 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   async function call(req: MizanRequest): Promise<DispatchResult> {
-    if ((req.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-      return errorResponse(new MizanError('BAD_REQUEST', 'multipart/form-data bodies are not supported; send JSON'))
+    const contentType = req.headers.get('content-type') ?? ''
+    let body: unknown
+    if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+      body = await readMultipart(req, contentType)
+    } else {
+      const text = await req.readBody()
+      if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+      body = parseJsonBody(text, maxJsonDepth)
     }
-    const text = await req.readBody()
-    if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
-    const body = parseJsonBody(text, maxJsonDepth)
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return errorResponse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
     }
@@ -330,6 +335,28 @@ function memberParams(member: RegisteredFunction, query: Record<string, unknown>
     if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
   }
   return out
+}
+
+/**
+ * A form post, as the reference reads one: `fn` is a field and every other text field is an
+ * argument (as a string). File parts are not arguments and are left out.
+ */
+async function readMultipart(req: MizanRequest, contentType: string): Promise<{ fn?: string; args: Record<string, string> }> {
+  if (!req.readBytes) throw new MizanError('BAD_REQUEST', 'multipart/form-data is not supported on this transport')
+  let form: FormData
+  try {
+    form = await new Response(new Blob([new Uint8Array(await req.readBytes())]), { headers: { 'content-type': contentType } }).formData()
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Malformed multipart/form-data body')
+  }
+  const args: Record<string, string> = {}
+  let fn: string | undefined
+  for (const [key, value] of form) {
+    if (typeof value !== 'string') continue
+    if (key === 'fn') fn = value
+    else args[key] = value
+  }
+  return fn === undefined ? { args } : { fn, args }
 }
 
 function deserializeArgs(json: unknown, meta: unknown): unknown {

@@ -91,7 +91,8 @@ export function httpBatteryCases(): BatteryCase[] {
     cases.push(call(`content-type ${type}`, '{"fn":"ping"}', 200, null, { headers: { 'content-type': type } }))
   }
   cases.push(call('no content-type', '{"fn":"ping"}', 200, null, { headers: {} }))
-  cases.push(call('multipart content-type', '{"fn":"ping"}', 400, 'BAD_REQUEST', { headers: { 'content-type': 'multipart/form-data; boundary=x' } }))
+  cases.push(call('multipart content-type over a JSON body', '{"fn":"ping"}', 400, 'BAD_REQUEST', { headers: { 'content-type': 'multipart/form-data; boundary=x' } }))
+  cases.push(call('multipart without a boundary', '--x--', 400, 'BAD_REQUEST', { headers: { 'content-type': 'multipart/form-data' } }))
   cases.push(call('body over the limit', JSON.stringify({ fn: 'echo', args: { text: 'x'.repeat(70_000) } }), 413, 'BAD_REQUEST'))
   cases.push(call('array over the limit', JSON.stringify({ fn: 'sum', args: { values: new Array(40_000).fill(1) } }), 413, 'BAD_REQUEST'))
   cases.push(ctx('query over the limit', `?user_id=1&pad=${'x'.repeat(9000)}`, 414, 'BAD_REQUEST'))

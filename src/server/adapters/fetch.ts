@@ -6,10 +6,10 @@ import type { AnyServerRouter } from '../router.ts'
 
 export type FetchHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
 
-async function readLimited(request: Request, limit: number): Promise<string> {
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
   if (declared > limit) throw new BodyTooLargeError(limit)
-  if (!request.body) return ''
+  if (!request.body) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -23,7 +23,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value)
   }
-  return decodeUtf8(Buffer.concat(chunks))
+  return Buffer.concat(chunks)
 }
 
 function toResponse(result: DispatchResult): Response {
@@ -46,7 +46,8 @@ export function createFetchHandler<TUser extends MizanUser>(router: AnyServerRou
       method: request.method,
       url: new URL(request.url),
       headers: request.headers,
-      readBody: () => readLimited(request, dispatcher.maxBodyBytes),
+      readBody: async () => decodeUtf8(await readLimited(request, dispatcher.maxBodyBytes)),
+      readBytes: () => readLimited(request, dispatcher.maxBodyBytes),
       raw: request,
       signal: request.signal,
     })

@@ -10,7 +10,7 @@ type ExpressRequestLike = IncomingMessage & { originalUrl?: string }
 
 export type NodeHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
 
-function readLimited(req: IncomingMessage, limit: number): Promise<string> {
+function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? NaN)
     if (declared > limit) {
@@ -30,13 +30,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk)
     })
-    req.on('end', () => {
-      try {
-        resolve(decodeUtf8(Buffer.concat(chunks)))
-      } catch (error) {
-        reject(error)
-      }
-    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
@@ -83,7 +77,8 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
         method: req.method ?? 'GET',
         url,
         headers: toHeaders(req),
-        readBody: () => readLimited(req, dispatcher.maxBodyBytes),
+        readBody: async () => decodeUtf8(await readLimited(req, dispatcher.maxBodyBytes)),
+        readBytes: () => readLimited(req, dispatcher.maxBodyBytes),
         raw: req,
         signal: controller.signal,
       })

@@ -11,7 +11,6 @@ export const SKIPPED: { match: (c: GoldenCase) => boolean; why: string }[] = [
   { match: (c) => c.name.startsWith('ws-'), why: 'WebSocket frames: replayed by the WebSocket issue' },
   { match: (c) => c.server === 'stock', why: "recorded on a stock Django project (DEBUG, global CSRF middleware): Django's behaviour, not the protocol" },
   { match: (c) => c.name === 'call-jwt-obtain-alice', why: 'issuing legacy JWTs: we verify legacy Bearer tokens but issue only MWTs' },
-  { match: (c) => c.name === 'call-contact-submit-multipart' || c.name === 'call-multipart-missing-fn', why: 'multipart/form-data bodies: forms post JSON here' },
 ]
 
 /** Deliberate differences: we never answer with an HTML page or crash. */
