@@ -1,6 +1,7 @@
 /**
  * Builds the web app with Vite's JS API when its output is missing or older than any source
- * it bundles (the web folder and the client runtime in src/client and src/shared).
+ * it bundles (the web folder, the example's shared schemas, and the client runtime in
+ * src/client and src/shared).
  */
 import { readdir, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +11,8 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 export const webDir = join(here, 'web')
 export const distDir = join(webDir, 'dist')
 const repoRoot = join(here, '..', '..')
-const sourceDirs = [webDir, join(repoRoot, 'src', 'client'), join(repoRoot, 'src', 'shared')]
+// `shared/` holds what both halves import (the contact form's Zod schema).
+const sourceDirs = [webDir, join(here, 'shared'), join(repoRoot, 'src', 'client'), join(repoRoot, 'src', 'shared')]
 
 async function newestMtime(dir) {
   let newest = 0

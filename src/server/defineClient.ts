@@ -87,6 +87,11 @@ export interface NormalizedOptions {
   route: string | undefined
   methods: readonly string[]
   timeoutMs: number | undefined
+  /**
+   * Internal, for functions whose result wraps the mergeable value (a form's submit answers
+   * `{success, data}`): picks what `output` describes, or `undefined` when nothing merges.
+   */
+  outputOf?: (result: unknown) => unknown
 }
 
 export interface ServerFunction<

@@ -1,7 +1,7 @@
 import { MizanError } from '../shared/errors.ts'
 import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
 import type { RegisteredFunction } from './router.ts'
-import { coerceLaxValue, validateWith } from './schema.ts'
+import { coerceLaxValue, validateMaybeSync } from './schema.ts'
 
 /**
  * `'lax'` (default) converts top-level scalar args the way Pydantic's lax mode does ("2" → 2,
@@ -30,6 +30,10 @@ function withTimeout<T>(running: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new MizanError('INTERNAL_ERROR', `Server function timed out after ${ms} ms`, { status: 504 })), ms)
   })
   return Promise.race([running, timeout]).finally(() => clearTimeout(timer))
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
 
 /** Auth is enforced before the input is even looked at, as in the reference. */
@@ -63,17 +67,21 @@ function pythonTypeName(value: unknown): string {
 function isEmptyInput(value: unknown): boolean {
   if (value === null || value === undefined || value === '' || value === 0 || value === false) return true
   if (Array.isArray(value)) return value.length === 0
-  return typeof value === 'object' && Object.keys(value).length === 0
+  if (typeof value !== 'object') return false
+  // Object.keys(value).length === 0 (own enumerable string keys) without building the array.
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false
+  return true
 }
 
 /** Parse `args` the way the reference does: falsy means "nothing given", a non-object is a bad request. */
 export async function parseInput(reg: RegisteredFunction, args: unknown, coercion: Coercion = 'lax'): Promise<unknown> {
   const schema = reg.fn.options.input
   if (!schema) return undefined
-  if (!isEmptyInput(args) && (typeof args !== 'object' || Array.isArray(args) || args === null)) {
+  const empty = isEmptyInput(args)
+  if (!empty && (typeof args !== 'object' || Array.isArray(args) || args === null)) {
     throw new MizanError('BAD_REQUEST', `Input must be an object, not ${pythonTypeName(args)}`)
   }
-  if (isEmptyInput(args)) {
+  if (empty) {
     const required = reg.params.filter((p) => p.required).map((p) => p.name)
     if (required.length) {
       throw new MizanError('VALIDATION_ERROR', 'Input validation failed', {
@@ -81,8 +89,9 @@ export async function parseInput(reg: RegisteredFunction, args: unknown, coercio
       })
     }
   }
-  const given = isEmptyInput(args) ? {} : (args as Record<string, unknown>)
-  const outcome = await validateWith(schema, coercion === 'lax' ? coerceLax(reg, given) : given)
+  const given = empty ? {} : (args as Record<string, unknown>)
+  let outcome = validateMaybeSync(schema, coercion === 'lax' ? coerceLax(reg, given) : given)
+  if (outcome instanceof Promise) outcome = await outcome
   if (!outcome.ok) {
     throw new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: outcome.fields } })
   }
@@ -101,13 +110,19 @@ export async function executeFunction(
   coercion: Coercion = 'lax',
   timeoutMs?: number,
 ): Promise<unknown> {
-  await enforceAuth(reg.fn.options.auth, ctx)
-  const input = await parseInput(reg, args, coercion)
+  if (reg.fn.options.auth !== undefined) await enforceAuth(reg.fn.options.auth, ctx)
+  const input = reg.fn.options.input ? await parseInput(reg, args, coercion) : undefined
   let output: unknown
   const limit = reg.fn.options.timeoutMs ?? timeoutMs
   try {
-    const running = Promise.resolve(reg.fn.handler(input, ctx))
-    output = limit ? await withTimeout(running, limit) : await running
+    const produced = reg.fn.handler(input, ctx)
+    // A handler that answered synchronously has nothing left to time out: no timer, no race.
+    if (isThenable(produced)) {
+      const running = Promise.resolve(produced)
+      output = limit ? await withTimeout(running, limit) : await running
+    } else {
+      output = produced
+    }
   } catch (error) {
     if (error instanceof MizanError) throw error
     report(error, { fn: reg.wireName })
@@ -115,12 +130,16 @@ export async function executeFunction(
   }
   if (output instanceof Response) return output
   const schema = reg.fn.options.output
-  if (schema) {
-    const outcome = await validateWith(schema, output)
+  // A wrapped result (a form's `{success, data}`) is checked on the part the schema describes.
+  const described = reg.fn.options.outputOf ? reg.fn.options.outputOf(output) : output
+  if (schema && described !== undefined) {
+    let outcome = validateMaybeSync(schema, described)
+    if (outcome instanceof Promise) outcome = await outcome
     if (!outcome.ok) {
       report(new Error(`output of '${reg.wireName}' does not match its schema: ${JSON.stringify(outcome.fields)}`), { fn: reg.wireName })
       throw new MizanError('INTERNAL_ERROR', 'An internal error occurred')
     }
+    if (reg.fn.options.outputOf) return output
     return outcome.value ?? null
   }
   return output ?? null

@@ -50,12 +50,14 @@ export function resolveInvalidation(router: AnyServerRouter, reg: RegisteredFunc
 
 export function resolveMerges(router: AnyServerRouter, reg: RegisteredFunction, args: unknown, result: unknown): MergeEntry[] {
   const out: MergeEntry[] = []
+  const value = reg.fn.options.outputOf ? reg.fn.options.outputOf(result) : result
+  if (value === undefined) return out
   for (const ctxName of new Set(reg.fn.options.merge)) {
     const ctx = router.contexts.get(ctxName)
     if (!ctx) continue
     const [slot, ...rest] = resolveMergeSlot(ctx, reg.fn.options.output)
     if (!slot || rest.length) continue
-    const entry: MergeEntry = { context: ctxName, slot: slot.wireName, value: result }
+    const entry: MergeEntry = { context: ctxName, slot: slot.wireName, value }
     const params = pick(args, ctx.params.keys())
     if (Object.keys(params).length) entry.params = params
     out.push(entry)

@@ -4,7 +4,11 @@
  * A child process keeps the example's in-memory store fresh per run and easy to kill.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page, type Request } from 'playwright-core'
 
@@ -30,7 +34,38 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   })
 }
 
-export async function startExample(timeoutMs = 30_000): Promise<RunningExample> {
+// Several e2e files start the example at once, and each start rebuilds the web app when it is
+// stale: two Vite builds into one dist/ would clobber each other. Starts therefore take turns
+// (a lock directory per checkout); once one has built, the others find the build fresh.
+const START_LOCK = join(tmpdir(), `mizan-fullstack-start-${createHash('sha1').update(repoRoot).digest('hex').slice(0, 10)}.lock`)
+
+async function withStartLock<T>(run: () => Promise<T>, waitMs = 90_000): Promise<T> {
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    try {
+      await mkdir(START_LOCK)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      // A lock left by a killed run is older than any real start.
+      const held = await stat(START_LOCK).catch(() => null)
+      if (held && Date.now() - held.mtimeMs > 60_000) await rm(START_LOCK, { recursive: true, force: true })
+      else if (Date.now() > deadline) throw new Error(`another e2e file kept ${START_LOCK} for ${waitMs} ms`)
+      else await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  try {
+    return await run()
+  } finally {
+    await rm(START_LOCK, { recursive: true, force: true })
+  }
+}
+
+export function startExample(timeoutMs = 30_000): Promise<RunningExample> {
+  return withStartLock(() => spawnExample(timeoutMs))
+}
+
+async function spawnExample(timeoutMs: number): Promise<RunningExample> {
   const child = spawn(process.execPath, [startScript], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0' },
@@ -132,6 +167,11 @@ export class MizanTraffic {
 
   calls(): string[] {
     return this.log.filter((r) => r.path.startsWith('/api/mizan/call/')).map((r) => `${r.method} ${r.path}`)
+  }
+
+  /** Every Mizan request since the last reset (session bootstrap included). */
+  all(): string[] {
+    return this.log.map((r) => `${r.method} ${r.path}`)
   }
 
   async settle(quietMs = 400, timeoutMs = 5_000): Promise<void> {

@@ -9,6 +9,7 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createNodeHandler } from '../../../src/server/adapters/node.ts'
 import { router } from './router.ts'
+import { renderSsrPage } from './ssr-page.tsx'
 import { userFromHeaders, type DemoUser } from './session.ts'
 
 export const API_PREFIX = '/api/mizan'
@@ -101,6 +102,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         return
       }
       if (!staticRoot) return sendText(res, 404, 'Not found')
+      if (req.method === 'GET' && /^\/ssr\/?(\?|$)/.test(req.url ?? '')) {
+        renderSsrPage(req, res, staticRoot).catch((e: unknown) => {
+          console.error('[fullstack] /ssr failed:', e)
+          if (!res.headersSent) sendText(res, 500, 'Internal error')
+          else res.end()
+        })
+        return
+      }
       serveStatic(staticRoot, req, res).catch((e: unknown) => {
         console.error('[fullstack] static file failed:', e)
         if (!res.headersSent) sendText(res, 500, 'Internal error')

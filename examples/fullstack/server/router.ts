@@ -5,9 +5,10 @@
 import { z } from 'zod'
 import { createMizan, MizanError } from '../../../src/server/index.ts'
 import { endSession, startSession, type DemoUser } from './session.ts'
-import { memberByUsername, members, notes, posts } from './store.ts'
+import { ContactSchema } from '../shared/contact-form.ts'
+import { memberByUsername, members, messages, notes, posts } from './store.ts'
 
-const { defineClient, createRouter } = createMizan<DemoUser>()
+const { defineClient, defineForm, createRouter } = createMizan<DemoUser>()
 
 /**
  * One schema object for the `userProfile` slot and for `renameUser`'s result: that identity
@@ -50,6 +51,15 @@ export const userProfile = defineClient(
 export const userPosts = defineClient(
   { context: 'user', input: z.object({ user_id: z.number().int(), limit: z.number().int().min(1).max(20).optional() }), output: z.array(Post) },
   ({ user_id, limit }) => (posts.get(memberOr404(user_id).id) ?? []).slice(0, limit ?? 3),
+)
+
+/** How many contact-form messages this member got: refreshed by the form's `affects: 'user'`. */
+export const userInbox = defineClient(
+  { context: 'user', input: z.object({ user_id: z.number().int() }), output: z.object({ count: z.number().int(), latest_from: z.string().nullable() }) },
+  ({ user_id }) => {
+    const list = messages.get(memberOr404(user_id).id) ?? []
+    return { count: list.length, latest_from: list.at(-1)?.from ?? null }
+  },
 )
 
 // ── mutations ───────────────────────────────────────────────────────────────
@@ -103,17 +113,55 @@ export const echo = defineClient(
   ({ text }) => ({ message: text, at: new Date().toISOString() }),
 )
 
+// ── a form ──────────────────────────────────────────────────────────────────
+
+/** Throwaway-address domains: a server-side rule the browser's copy of the schema does not know. */
+const DISPOSABLE_DOMAINS = ['mailinator.com', 'trashmail.example']
+
+/**
+ * `contact.schema` / `contact.validate` / `contact.submit`, and `mizan.useContactForm()` in the
+ * browser. The server checks the shared schema plus its own rules; `affects: 'user'` scopes the
+ * refresh to the recipient's bundle (its `user_id`), like any mutation.
+ */
+export const contact = defineForm({
+  schema: ContactSchema.superRefine((value, ctx) => {
+    if (DISPOSABLE_DOMAINS.includes(value.email.split('@')[1]?.toLowerCase() ?? '')) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'Disposable addresses are not accepted.' })
+    }
+  }),
+  title: 'Contact the team',
+  submitLabel: 'Send message',
+  fields: {
+    user_id: { label: 'To', widget: 'Select' },
+    topic: { initial: 'question' },
+    message: { widget: 'Textarea', helpText: 'Between 10 and 500 characters.' },
+  },
+  affects: 'user',
+  onSubmit: (values, ctx) => {
+    const member = memberOr404(values.user_id)
+    if (ctx.user?.id === member.id) {
+      throw new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: { user_id: ['You cannot message yourself.'] } } })
+    }
+    const list = messages.get(member.id) ?? []
+    list.push({ from: values.name, email: values.email, topic: values.topic, message: values.message })
+    messages.set(member.id, list)
+    return { delivered_to: member.name, count: list.length }
+  },
+})
+
 export const router = createRouter({
   currentUser,
   siteInfo,
   userProfile,
   userPosts,
+  userInbox,
   updateProfile,
   renameUser,
   myNotes,
   login,
   logout,
   echo,
+  contact,
 })
 
 export type AppRouter = typeof router

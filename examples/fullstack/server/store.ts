@@ -41,6 +41,19 @@ export const notes = new Map<number, string[]>([
   [2, ['Bring the nanosecond wires to the talk']],
 ])
 
+/** Messages sent through the contact form, per member. */
+export interface Message {
+  from: string
+  email: string
+  topic: string
+  message: string
+}
+
+export const messages = new Map<number, Message[]>([
+  [1, []],
+  [2, []],
+])
+
 export function memberByUsername(username: string): Member | undefined {
   for (const m of members.values()) if (m.username === username) return m
   return undefined

@@ -1,3 +1,4 @@
+import { ContactPanel } from './contact-panel.tsx'
 import { EchoPanel } from './echo-panel.tsx'
 import { EditPanel } from './edit-panel.tsx'
 import { NotesPanel } from './notes-panel.tsx'
@@ -32,6 +33,9 @@ export function App() {
           <EditPanel />
           <NotesPanel />
           <EchoPanel />
+        </div>
+        <div className="contact-row">
+          <ContactPanel />
         </div>
       </main>
     </div>

@@ -20,6 +20,7 @@ function useFetchCount(userId: number): { count: number; fetching: boolean } {
 export function UserCard({ userId }: { userId: number }) {
   const profile = mizan.useUserProfile()
   const posts = mizan.useUserPosts()
+  const inbox = mizan.useUserInbox()
   const { count, fetching } = useFetchCount(userId)
   return (
     <article className="card" data-testid={`user-card-${userId}`}>
@@ -40,6 +41,10 @@ export function UserCard({ userId }: { userId: number }) {
           <li key={post.id}>{post.title}</li>
         ))}
       </ul>
+      <p className="muted" data-testid={`user-messages-${userId}`}>
+        {inbox.count === 1 ? '1 message' : `${inbox.count} messages`}
+        {inbox.latest_from ? `, latest from ${inbox.latest_from}` : ''}
+      </p>
       <footer className="muted" data-testid={`user-fetches-${userId}`}>
         <code>ctx/user/?user_id={userId}</code> refetched {count}× since first load{fetching ? ' · refreshing…' : ''}
       </footer>

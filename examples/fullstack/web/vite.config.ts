@@ -2,6 +2,7 @@
  * Vite config for the web half. `npm start` builds with it and lets the node server serve
  * `dist/`; `node examples/fullstack/start.mjs --dev` runs Vite's dev server with this proxy.
  */
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
@@ -14,7 +15,13 @@ export default defineConfig({
   // Absolute asset URLs: the server answers unknown page paths with index.html, which must
   // still find /assets/… from any depth.
   base: '/',
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // Two pages: the client-rendered directory, and the shell the server renders `/ssr` into.
+    rollupOptions: { input: { index: join(root, 'index.html'), ssr: join(root, 'ssr.html') } },
+  },
   server: {
     host: '127.0.0.1',
     proxy: {

@@ -96,6 +96,11 @@ export function createDefineForm<TUser extends MizanUser>() {
         },
       ),
     } as unknown as FormDefinition['functions']
+    // Merge and the output check concern a successful submit's `data`, not its `{success}` wrapper.
+    ;(functions.submit.options as { outputOf?: (result: unknown) => unknown }).outputOf = (result) => {
+      const r = result as { success?: boolean; data?: unknown } | null
+      return r?.success ? r.data : undefined
+    }
     return {
       '~mizan': 'form',
       '~types': undefined as never,
