@@ -1,6 +1,11 @@
 import type { AnyRouter } from '../shared/types.ts'
-import type { MizanClientOptions, OptionsArgs } from './options.ts'
+import { createElement, type ReactNode } from 'react'
+import type { MizanClientOptions, OptionsArgs, TypedTransportOption } from './options.ts'
+import { createChannelHook, LiveInvalidation, useConnectionStatus, useLiveInvalidation } from './react/channel-hooks.ts'
+import type { ChannelHooks, RealtimeHooks, RealtimeReactOptions } from './react/channel-types.ts'
+import type { MizanProviderProps } from './react/mizan-provider.tsx'
 import { createContextProvider } from './react/context-provider.tsx'
+import { createFormHook } from './react/form-hook.ts'
 import { parseHookName } from './react/hook-names.ts'
 import { createContextHook, createFunctionHook } from './react/hooks.ts'
 import { kernelFor } from './react/kernel-registry.ts'
@@ -27,8 +32,11 @@ import { createNaming } from './wire-names.ts'
  * components: their functions look the kernel up through the QueryClient they run in, which
  * `<MizanContext>` binds (or `registerMizanClient(queryClient, client)` outside React).
  */
-export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<MizanReactOptions<R>>): MizanReact<R> {
-  const options = (args[0] ?? {}) as MizanClientOptions<AnyRouter>
+export function createMizanReact<R extends AnyRouter>(
+  ...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & RealtimeReactOptions>
+): MizanReact<R> & ChannelHooks<R> & RealtimeHooks {
+  const { live = false, ...clientOptions } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & RealtimeReactOptions
+  const options = clientOptions as MizanClientOptions<AnyRouter>
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
   const toRouterKeys = (bundle: WireBundle) => Object.fromEntries(Object.entries(bundle).map(([wire, value]) => [naming.keyOf(wire), value]))
 
@@ -48,7 +56,7 @@ export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<Mizan
     const target = parseHookName(property)
     switch (target?.kind) {
       case 'MizanContext':
-        return createMizanProvider(options)
+        return live ? withLiveInvalidation(createMizanProvider(options)) : createMizanProvider(options)
       case 'useMizan':
         return useMizan
       case 'queryOptions':
@@ -61,12 +69,20 @@ export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<Mizan
         return createContextHook(target.context, property, toRouterKeys)
       case 'provider':
         return createContextProvider(target.context, property)
+      case 'form':
+        return createFormHook(target.key, property)
+      case 'channel':
+        return createChannelHook(target.key, property)
+      case 'useLiveInvalidation':
+        return useLiveInvalidation
+      case 'useConnectionStatus':
+        return useConnectionStatus
       default:
         return undefined
     }
   }
 
-  return new Proxy({} as MizanReact<R>, {
+  return new Proxy({} as MizanReact<R> & ChannelHooks<R> & RealtimeHooks, {
     get(_target, property) {
       if (typeof property !== 'string') return undefined
       if (!cache.has(property)) cache.set(property, build(property))
@@ -75,6 +91,16 @@ export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<Mizan
   })
 }
 
+/** `<MizanContext>` with the live-invalidation listener mounted inside it. */
+function withLiveInvalidation(Provider: (props: MizanProviderProps) => ReactNode) {
+  return function MizanContext(props: MizanProviderProps): ReactNode {
+    return createElement(Provider, props, createElement(LiveInvalidation), props.children)
+  }
+}
+
 export { applyMizanResponse, type MizanResponseEffects } from './react/apply-response.ts'
+export { realtimeOf } from './ws-transport.ts'
+export type { ChannelFrame, ChannelHandlers, ChannelStatus, ChannelSubscription, ConnectionStatus, MizanRealtime, WebSocketClientOptions } from './ws-transport.ts'
+export type { ChannelHookOptions, ChannelHooks, ChannelState, RealtimeHooks, RealtimeReactOptions } from './react/channel-types.ts'
 export { registerMizanClient } from './react/kernel-registry.ts'
 export type * from './react/types.ts'

@@ -1,4 +1,5 @@
 export { createMizanClient } from './mizan-client.ts'
+export { realtimeOf } from './ws-transport.ts'
 export { hasErrorCode, type MizanErrorCode } from './errors.ts'
 export { createTokenManager, type TokenGrant, type TokenManager, type TokenManagerOptions } from './token-refresh.ts'
 export { createNaming, type Naming } from './wire-names.ts'

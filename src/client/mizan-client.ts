@@ -9,6 +9,7 @@ import { withRetry } from './retry.ts'
 import { exchange, mergeHeaders, type Transport } from './transport.ts'
 import type { CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
 import { createNaming } from './wire-names.ts'
+import { WsConnection, type UntypedRealtime } from './ws-transport.ts'
 
 const JSON_TYPE = 'application/json'
 
@@ -50,6 +51,43 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
   const wantsMeta: HeadersInit = transformer ? { [SUPERJSON_HEADER]: '1' } : {}
   const csrf = createCsrfManager(options.csrf, transport.cookies, session, spelling.tokenHeader)
+  // One socket per client, opened on first use (a call routed to it, a channel, a watch).
+  let socket: WsConnection | undefined
+  const ws = () =>
+    (socket ??= new WsConnection({ ...options.websocket, baseUrl, clientHeaders: options.headers, cookies: transport.cookies }))
+  const routing = options.transport ?? 'http'
+  // Forms (`<form>.schema|validate|submit`, dotted wire names) always use HTTP, whatever the routing.
+  const viaSocket = (key: string) =>
+    !key.includes('.') && (routing === 'websocket' || (typeof routing === 'object' && routing.websocket.includes(key)))
+
+  async function callOverSocket(key: string, input: unknown, callOptions: CallOptions): Promise<CallOutcome<unknown>> {
+    const frame: Record<string, unknown> = { action: 'rpc', fn: naming.wireName(key), args: input ?? {} }
+    if (transformer) {
+      const { json, meta } = transformer.serialize(input ?? {})
+      frame['args'] = json
+      if (meta !== undefined) frame['meta'] = meta
+      frame['superjson'] = true
+    }
+    const reply = await ws().request(frame, 'call', `call '${String(frame['fn'])}'`, callOptions.signal)
+    const body = reply['data']
+    if (!isRecord(body) || !('result' in body)) throw invalidResponse(200, 'WebSocket RPC reply has no result')
+    const result = transformer && body['meta'] !== undefined ? transformer.deserialize({ json: body['result'], meta: body['meta'] }) : body['result']
+    const invalidate = Array.isArray(body['invalidate']) ? (body['invalidate'] as InvalidateEntry[]) : []
+    const merge = Array.isArray(body['merge']) ? (body['merge'] as MergeEntry[]) : []
+    return { result, invalidate, merge }
+  }
+
+  async function contextOverSocket(name: string, params: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<WireBundle> {
+    const frame: Record<string, unknown> = { action: 'ctx', context: name, params: params ?? {} }
+    if (transformer) frame['superjson'] = true
+    const read = async () => {
+      const reply = await ws().request(frame, 'read', `context '${name}'`, signal)
+      const bundle = reply['data']
+      if (!isRecord(bundle)) throw invalidResponse(200, `Context '${name}' did not answer with an object`)
+      return transformer && reply['meta'] !== undefined ? (transformer.deserialize({ json: bundle, meta: reply['meta'] }) as WireBundle) : bundle
+    }
+    return withRetry(read, retryPolicy, signal)
+  }
 
   async function session(): Promise<string> {
     const headers = await mergeHeaders(transport.headers, { Accept: JSON_TYPE })
@@ -61,6 +99,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
 
   async function call(key: string, input?: unknown, callOptions: CallOptions = {}): Promise<CallOutcome<unknown>> {
+    if (viaSocket(key)) return callOverSocket(key, input, callOptions)
     const headers = await mergeHeaders(transport.headers, { Accept: JSON_TYPE, 'Content-Type': JSON_TYPE }, wantsMeta, callOptions.headers)
     await csrf.protect(headers)
     const args = input ?? {}
@@ -89,6 +128,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
 
   async function context(name: string, params?: Record<string, unknown>, contextOptions: ContextOptions = {}): Promise<WireBundle> {
+    if (viaSocket(name)) return contextOverSocket(name, params, contextOptions.signal)
     const url = `${baseUrl}${ROUTES.contextPrefix}${encodeURIComponent(name)}/${queryString(params)}`
     const { signal } = contextOptions
     return withRetry(
@@ -109,7 +149,15 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     )
   }
 
-  const client: UntypedMizanClient = {
+  const realtime: UntypedRealtime = {
+    channel: (key, params, handlers) => ws().channel(naming.wireName(key), params, handlers),
+    watch: (context, params) => ws().watch(context, params),
+    onInvalidate: (listener) => ws().onInvalidate(listener),
+    get connection() {
+      return ws().connection
+    },
+  }
+  const client: UntypedMizanClient & UntypedRealtime = {
     baseUrl,
     dialect,
     call,
@@ -117,6 +165,13 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     session,
     wireName: naming.wireName,
     keyOf: naming.keyOf,
+    channel: realtime.channel,
+    watch: realtime.watch,
+    onInvalidate: realtime.onInvalidate,
+    get connection() {
+      return ws().connection
+    },
   }
+  // The channel methods are reached through `realtimeOf(client)` (ws-transport.ts), typed from the router.
   return client as unknown as MizanClient<R>
 }

@@ -1,5 +1,6 @@
 import type { Dialect } from '../shared/protocol.ts'
-import type { AnyRouter, WireNameOverrides } from '../shared/types.ts'
+import type { AnyRouter, CallableKeys, ContextNames, WireNameOverrides } from '../shared/types.ts'
+import type { WebSocketClientOptions } from './ws-transport.ts'
 
 /** The subset of `fetch` the kernel uses; any `fetch` (undici, browser, a test double) fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -42,7 +43,25 @@ export interface BaseClientOptions {
   /** Opt-in rich types (Date, Map, …) over JSON; the server must speak superjson too. */
   transformer?: MizanTransformer
   retry?: RetryOptions
+  /**
+   * Which requests travel over the WebSocket: `'http'` (default), `'websocket'` (every call and
+   * context read), or `{ websocket: [...] }` naming the functions and contexts that do (e.g. the
+   * router's `websocket: true` functions, which the client cannot see at runtime).
+   */
+  transport?: TransportOption<string>
+  /** The socket: URL, WebSocket class, token, reconnect policy. Used by channels and live invalidation too. */
+  websocket?: WebSocketClientOptions
 }
+
+export type TransportOption<TKey extends string> = 'http' | 'websocket' | { websocket: readonly TKey[] }
+
+/** `transport`, with the `{ websocket: [...] }` list checked against the router's functions and contexts. */
+export interface TypedTransportOption<R extends AnyRouter> {
+  transport?: TransportOption<TransportKeys<R>>
+}
+
+/** Function keys and context names; any string for a router known only as `AnyRouter`. */
+type TransportKeys<R extends AnyRouter> = [CallableKeys<R> | ContextNames<R>] extends [never] ? string : CallableKeys<R> | ContextNames<R>
 
 /**
  * The router's wire-name overrides cannot be known from types at runtime, so the client must
@@ -52,7 +71,7 @@ export type WireNamesOption<R extends AnyRouter> = [keyof WireNameOverrides<R>] 
   ? { wireNames?: WireNameOverrides<R> }
   : { wireNames: WireNameOverrides<R> }
 
-export type MizanClientOptions<R extends AnyRouter> = BaseClientOptions & WireNamesOption<R>
+export type MizanClientOptions<R extends AnyRouter> = BaseClientOptions & WireNamesOption<R> & TypedTransportOption<R>
 
 /** A parameter list whose options argument may be omitted when nothing in it is required. */
 export type OptionsArgs<T> = {} extends T ? [options?: T] : [options: T]

@@ -2,6 +2,7 @@ import type { AnySchema, RouterEntryShape, RouterMarker } from '../shared/types.
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { AnyServerFunction } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
+import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
 import { describeParams, type ParamInfo } from './schema.ts'
 
 export interface RegisteredFunction {
@@ -22,12 +23,14 @@ export interface RegisteredContext {
   cache: number | boolean
 }
 
-export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition>
+export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition | AnyChannelDefinition>
 
 export interface Router<TDefs extends Record<string, RouterEntryShape> = RouterDefs>
   extends RouterMarker<TDefs> {
   readonly functions: ReadonlyMap<string, RegisteredFunction>
   readonly contexts: ReadonlyMap<string, RegisteredContext>
+  /** Channels by wire name (`defineChannel`), served by the WebSocket adapter. */
+  readonly channels: ReadonlyMap<string, RegisteredChannel>
   /** The registration of a function value, for `affects` given as references. */
   lookup(fn: AnyServerFunction): RegisteredFunction | undefined
 }
@@ -128,7 +131,15 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
   const byValue = new Map<AnyServerFunction, RegisteredFunction>()
   const groups = new Map<string, RegisteredFunction[]>()
   const entries: [string, AnyServerFunction, string | undefined][] = []
+  const channels = new Map<string, RegisteredChannel>()
   for (const [key, entry] of Object.entries(defs as unknown as RouterDefs)) {
+    if (isChannel(entry)) {
+      entry.bindName(toWireName(key))
+      const name = entry.name ?? toWireName(key)
+      if (channels.has(name)) throw new RouterDefinitionError(`channel name '${name}' is used twice`)
+      channels.set(name, { key, name, def: entry })
+      continue
+    }
     if (isForm(entry)) {
       entry.bindName(toWireName(key))
       for (const [suffix, fn] of Object.entries(entry.functions)) entries.push([`${key}.${suffix}`, fn, `${entry.name}.${suffix}`])
@@ -139,6 +150,10 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
   }
   for (const [key, fn, formWireName] of entries) {
     const wireName = formWireName ?? fn.options.name ?? toWireName(key)
+    // The client reads `use<X>Channel` as a channel hook: a function key ending in `Channel` would be unreachable.
+    if (!formWireName && /Channel$/.test(key)) {
+      throw new RouterDefinitionError(`key '${key}' ends in 'Channel', which the client reads as a channel hook (use${toPascalCase(key)}); rename it`)
+    }
     if (!formWireName && !fn.options.name && toCamelCase(wireName) !== key) {
       throw new RouterDefinitionError(`key '${key}' does not survive the camelCase ↔ snake_case round trip ('${wireName}'); rename it or set \`name\``)
     }
@@ -167,6 +182,7 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
     defs,
     functions,
     contexts,
+    channels,
     lookup: (fn) => byValue.get(fn),
   }
 }

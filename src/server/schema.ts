@@ -97,8 +97,19 @@ function pathOf(issue: StandardSchemaV1.Issue): string {
 
 /** Validate with any Standard Schema; failures come back as the protocol's per-field map. */
 export async function validateWith(schema: AnySchema, value: unknown): Promise<ValidationOutcome> {
-  let result = schema['~standard'].validate(value)
-  if (result instanceof Promise) result = await result
+  return validateMaybeSync(schema, value)
+}
+
+/**
+ * `validateWith` without the extra promise when the schema validates synchronously (Zod does
+ * for schemas without async refinements): the request hot path awaits only what is async.
+ */
+export function validateMaybeSync(schema: AnySchema, value: unknown): ValidationOutcome | Promise<ValidationOutcome> {
+  const result = schema['~standard'].validate(value)
+  return result instanceof Promise ? result.then(outcomeOf) : outcomeOf(result)
+}
+
+function outcomeOf(result: StandardSchemaV1.Result<unknown>): ValidationOutcome {
   if (!result.issues) return { ok: true, value: result.value }
   const fields: Record<string, string[]> = {}
   for (const issue of result.issues) {

@@ -132,6 +132,41 @@ export const ROUTES = {
 
 export const GLOBAL_CONTEXT = 'global'
 
+/**
+ * WebSocket frames (docs/PROTOCOL.md §9): JSON text on one socket at `/ws/`. Requests carry an
+ * `id` the reply echoes; channel frames are answered in order, and errors about them are
+ * `{"error": "<text>", "channel"?, "params"?}`.
+ */
+export type WsRequestFrame =
+  | { action: 'rpc'; id: string | number; fn: string; args?: Record<string, unknown> | null; meta?: unknown; superjson?: boolean }
+  | { action: 'ctx'; id: string | number; context: string; params?: WireParams; superjson?: boolean }
+  | { action: 'subscribe' | 'unsubscribe'; channel: string; params?: WireParams }
+  | { action: 'message'; channel: string; params?: WireParams; data: unknown }
+  /** Mizan-TS extension (opt-in `liveInvalidation`): tell me when this context bundle is invalidated. */
+  | { action: 'watch' | 'unwatch'; context: string; params?: WireParams }
+
+export type WsReplyFrame =
+  | { id: string | number; ok: true; data: unknown; meta?: unknown }
+  | { id: string | number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }
+
+/** A channel broadcast; `type` is the message class name (`ServerMessage` by default). */
+export interface WsChannelFrame<TData = unknown> {
+  channel: string
+  params: WireParams
+  type: string
+  data: TData
+}
+
+/**
+ * Mizan-TS extension: pushed to sockets that `watch` a context when a mutation anywhere
+ * invalidates it. Scoped entries are sent only to watchers of those very params; merges arrive
+ * as invalidations (the merged value is the mutating user's, not the watcher's).
+ */
+export interface WsInvalidateFrame {
+  type: 'invalidate'
+  invalidate: InvalidateEntry[]
+}
+
 export function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false
   const error = (body as { error: unknown }).error

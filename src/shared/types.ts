@@ -50,7 +50,22 @@ export interface FormMarker<T extends FormTypes = FormTypes> {
 
 export type AnyFormMarker = FormMarker<FormTypes>
 
-export type RouterEntry = AnyFunctionMarker | AnyFormMarker
+/** Type-level facts about a channel: its params, what subscribers receive, what clients may send. */
+export interface ChannelTypes {
+  params: unknown
+  message: unknown
+  clientMessage: unknown
+}
+
+/** A channel (`defineChannel`) gives `use<Name>Channel(params)` and `publish(channel, params, message)`. */
+export interface ChannelMarker<T extends ChannelTypes = ChannelTypes> {
+  readonly '~mizan': 'channel'
+  readonly '~types': T
+}
+
+export type AnyChannelMarker = ChannelMarker<ChannelTypes>
+
+export type RouterEntry = AnyFunctionMarker | AnyFormMarker | AnyChannelMarker
 
 /**
  * The only constraint a router's entries get. It must not mention the entries' own type
@@ -58,7 +73,7 @@ export type RouterEntry = AnyFunctionMarker | AnyFormMarker
  * `defineClient(...)` and widen its inferred context/private literals.
  */
 export interface RouterEntryShape {
-  readonly '~mizan': 'function' | 'form'
+  readonly '~mizan': 'function' | 'form' | 'channel'
 }
 
 /** The slice of a router a client needs: its definitions, as a type. */
@@ -79,6 +94,20 @@ export type FormKeys<R extends AnyRouter> = {
   [K in keyof R['defs']]: R['defs'][K] extends AnyFormMarker ? K : never
 }[keyof R['defs']] &
   string
+
+/** Router keys of channels. */
+export type ChannelKeys<R extends AnyRouter> = {
+  [K in keyof R['defs']]: R['defs'][K] extends AnyChannelMarker ? K : never
+}[keyof R['defs']] &
+  string
+
+type ChannelTypesOf<R extends AnyRouter, K extends ChannelKeys<R>> = R['defs'][K] extends ChannelMarker<infer T> ? T : never
+/** What `use<Name>Channel(params)` takes. */
+export type ChannelParamsOf<R extends AnyRouter, K extends ChannelKeys<R>> = ChannelTypesOf<R, K>['params']
+/** What subscribers of a channel receive. */
+export type ChannelMessageOf<R extends AnyRouter, K extends ChannelKeys<R>> = ChannelTypesOf<R, K>['message']
+/** What a client may `send` on a channel. */
+export type ChannelClientMessageOf<R extends AnyRouter, K extends ChannelKeys<R>> = ChannelTypesOf<R, K>['clientMessage']
 
 export type FormValuesOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['values'] : never
 export type FormResultOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['result'] : never

@@ -4,4 +4,8 @@ export { callQueryKey, contextQueryKey, sortedParams, type CallQueryKey, type Co
 export { CONTEXT_QUERY_DEFAULTS } from './query-builders.ts'
 export type { MizanProviderProps } from './mizan-provider.tsx'
 export type { ErrorFallback } from './scope-gate.tsx'
+export { formSchemaQueryKey, formFunctionNames } from './form-query.ts'
+export { errorsFromIssues, errorsFromWire, prepareFormData, NON_FIELD } from './form-errors.ts'
+export type * from './form-types.ts'
+export { readSSRGlobals, readSSRProps, seedFromSSR, ssrGlobalNames, SSR_STATE_GLOBAL, type SSRGlobalNames, type SSRGlobals } from './ssr-hydrate.ts'
 export * from '../index.ts'

@@ -6,6 +6,7 @@ import { createMizanClient } from '../mizan-client.ts'
 import type { BaseClientOptions, MizanClientOptions } from '../options.ts'
 import { untyped } from '../types.ts'
 import { bindKernel } from './kernel-registry.ts'
+import { seedFromSSR } from './ssr-hydrate.ts'
 import { RuntimeContext, ScopeContext, type MizanRuntime } from './runtime.ts'
 import { ScopeGate, type ErrorFallback } from './scope-gate.tsx'
 
@@ -21,6 +22,8 @@ export interface MizanProviderProps {
   errorFallback?: ErrorFallback
   /** Load the `global` bundle before rendering children (default `true`). */
   global?: boolean
+  /** Seed the cache from the page's SSR data (`__MIZAN_SSR_DATA__` or the dialect's spelling, and the dehydrated cache) on first render (default `true`). */
+  ssr?: boolean
   children?: ReactNode
 }
 
@@ -34,6 +37,8 @@ export function createMizanProvider(defaults: MizanClientOptions<AnyRouter>) {
     const kernel = useMemo(() => untyped(createMizanClient<AnyRouter>({ ...defaults, ...props.client, baseUrl })), [baseUrl])
     // Registered during render, before any child's queryFn can run; idempotent, so safe to repeat.
     bindKernel(queryClient, kernel)
+    // Before the gate below reads the cache: a server-rendered page then hydrates with no request.
+    if (props.ssr !== false) seedFromSSR(queryClient, kernel.dialect)
     const runtime = useMemo<MizanRuntime>(() => ({ client: kernel, queryClient }), [kernel, queryClient])
     return (
       <QueryClientProvider client={queryClient}>

@@ -19,6 +19,7 @@ import type { MizanClient, WireBundle } from '../types.ts'
 import type { MizanProviderProps } from './mizan-provider.tsx'
 import type { CallQueryKey, ContextQueryKey } from './query-keys.ts'
 import type { ErrorFallback } from './scope-gate.tsx'
+import type { FormHooks } from './form-types.ts'
 
 /** Kernel options minus `baseUrl`, which `<MizanContext>` takes. */
 export type MizanReactOptions<R extends AnyRouter> = Omit<BaseClientOptions, 'baseUrl'> & WireNamesOption<R>
@@ -89,12 +90,15 @@ export interface MizanReactCore<R extends AnyRouter> {
   mutationOptions<K extends CallableKeys<R>>(key: K): MizanMutationOptions<R, K>
 }
 
+/** `use<Key>Form` always names a form, so a key ending in `Form` gets no function or member hook. */
+type NotFormHook<K extends string> = K extends `${string}Form` ? never : K
+
 export type FunctionHooks<R extends AnyRouter> = {
-  [K in CallableKeys<R> as `use${Capitalize<K>}`]: () => MizanMutationResult<R, K>
+  [K in CallableKeys<R> as `use${Capitalize<NotFormHook<K>>}`]: () => MizanMutationResult<R, K>
 }
 
 export type MemberHooks<R extends AnyRouter> = {
-  [K in AnyMemberKeys<R> as `use${Capitalize<K>}`]: () => OutputOf<R, K>
+  [K in AnyMemberKeys<R> as `use${Capitalize<NotFormHook<K>>}`]: () => OutputOf<R, K>
 }
 
 export type ContextHooks<R extends AnyRouter> = {
@@ -108,4 +112,4 @@ export type ContextProviders<R extends AnyRouter> = {
 }
 
 /** Everything `createMizanReact<R>()` returns; every hook and provider name is derived from `R`. */
-export type MizanReact<R extends AnyRouter> = MizanReactCore<R> & FunctionHooks<R> & MemberHooks<R> & ContextHooks<R> & ContextProviders<R>
+export type MizanReact<R extends AnyRouter> = MizanReactCore<R> & FunctionHooks<R> & MemberHooks<R> & ContextHooks<R> & ContextProviders<R> & FormHooks<R>

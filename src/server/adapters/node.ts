@@ -92,3 +92,5 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
     }
   }
 }
+
+export { closeGracefully } from './node-shutdown.ts'

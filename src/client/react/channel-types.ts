@@ -1,0 +1,52 @@
+import type { AnyRouter, ChannelClientMessageOf, ChannelKeys, ChannelMessageOf, ChannelParamsOf } from '../../shared/types.ts'
+import type { ChannelFrame, ChannelParamsArgs, ChannelStatus, ConnectionStatus } from '../ws-transport.ts'
+
+export interface ChannelHookOptions {
+  /** How many recent messages `messages` keeps (default 100). */
+  keep?: number
+  /** `false` unsubscribes (and subscribes again when it turns `true`). Default `true`. */
+  enabled?: boolean
+  /** Called for every message, e.g. to append to your own store. */
+  onMessage?: (message: unknown, frame: ChannelFrame) => void
+}
+
+/** What `use<Name>Channel(params)` returns. */
+export interface ChannelState<TMessage, TSend> {
+  /** The latest messages, oldest first (at most `keep`); reset when params change. */
+  messages: TMessage[]
+  last: TMessage | undefined
+  /** Send on the channel (server-side `onMessage` decides what the group receives). */
+  send: (message: TSend) => void
+  status: ChannelStatus
+  /** Why the server refused the subscription or the last message (`Not authorized`, `Invalid message: …`). */
+  error: string | null
+}
+
+type HookArgs<TParams> = ChannelParamsArgs<TParams> extends [params: infer P]
+  ? [params: P, options?: ChannelHookOptions]
+  : ChannelParamsArgs<TParams> extends [params?: infer P]
+    ? [params?: P, options?: ChannelHookOptions]
+    : never
+
+export type ChannelHooks<R extends AnyRouter> = {
+  [K in ChannelKeys<R> as `use${Capitalize<K>}Channel`]: (
+    ...args: HookArgs<ChannelParamsOf<R, K>>
+  ) => ChannelState<ChannelMessageOf<R, K>, ChannelClientMessageOf<R, K>>
+}
+
+/** Hooks of the realtime layer that every handle has. */
+export interface RealtimeHooks {
+  /**
+   * Keep the server told which context bundles this client holds, and refetch those a
+   * mutation anywhere invalidates (the server must enable `liveInvalidation`). Mounted for you
+   * under `<MizanContext>` when `createMizanReact({ live: true })`.
+   */
+  useLiveInvalidation(enabled?: boolean): void
+  /** The shared socket's status. */
+  useConnectionStatus(): ConnectionStatus
+}
+
+export interface RealtimeReactOptions {
+  /** Mount the live-invalidation listener under every `<MizanContext>` (default `false`). */
+  live?: boolean
+}

@@ -1,0 +1,80 @@
+export type BusListener = (payload: string) => void
+
+/**
+ * How server processes tell each other about channel messages and invalidations. Every
+ * delivery goes through the bus, the publishing process's own sockets included, so one
+ * process and many behave the same.
+ */
+export interface ChannelBus {
+  publish(topic: string, payload: string): Promise<void>
+  /** Resolves once messages on `topic` will reach `listener`. */
+  subscribe(topic: string, listener: BusListener): Promise<void>
+  unsubscribe(topic: string, listener: BusListener): Promise<void>
+  close(): Promise<void>
+}
+
+/** Topic → listeners, with the first and last listener of a topic reported to the caller. */
+export class TopicTable {
+  private readonly topics = new Map<string, Set<BusListener>>()
+
+  /** `true` when this is the topic's first listener. */
+  add(topic: string, listener: BusListener): boolean {
+    let set = this.topics.get(topic)
+    const first = !set
+    if (!set) this.topics.set(topic, (set = new Set()))
+    set.add(listener)
+    return first
+  }
+
+  /** `true` when the topic has no listener left. */
+  remove(topic: string, listener: BusListener): boolean {
+    const set = this.topics.get(topic)
+    if (!set?.delete(listener)) return false
+    if (set.size) return false
+    this.topics.delete(topic)
+    return true
+  }
+
+  deliver(topic: string, payload: string, onError: (error: unknown) => void): void {
+    const set = this.topics.get(topic)
+    if (!set) return
+    for (const listener of [...set]) {
+      try {
+        listener(payload)
+      } catch (error) {
+        onError(error)
+      }
+    }
+  }
+
+  get size(): number {
+    return this.topics.size
+  }
+
+  clear(): void {
+    this.topics.clear()
+  }
+}
+
+const warn = (error: unknown) => console.error('[mizan] channel bus listener failed:', error)
+
+/** The default: one process, no broker. Deliveries are asynchronous, as they would be over a network. */
+export class MemoryBus implements ChannelBus {
+  private readonly table = new TopicTable()
+
+  async publish(topic: string, payload: string): Promise<void> {
+    queueMicrotask(() => this.table.deliver(topic, payload, warn))
+  }
+
+  async subscribe(topic: string, listener: BusListener): Promise<void> {
+    this.table.add(topic, listener)
+  }
+
+  async unsubscribe(topic: string, listener: BusListener): Promise<void> {
+    this.table.remove(topic, listener)
+  }
+
+  async close(): Promise<void> {
+    this.table.clear()
+  }
+}

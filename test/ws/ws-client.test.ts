@@ -1,0 +1,169 @@
+/**
+ * The kernel's WebSocket transport against a real server: routing per function and context,
+ * the same results and errors as HTTP, channels, and what a dropped socket does — reconnect
+ * with backoff, re-subscribe with the current params, re-send reads, fail calls clearly.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { WebSocket as WS } from 'ws'
+import { createMizanClient } from '../../src/client/mizan-client.ts'
+import { realtimeOf, type ChannelStatus, type WebSocketConstructor } from '../../src/client/ws-transport.ts'
+import { MizanError } from '../../src/shared/errors.ts'
+import { db } from '../fixtures/app-router.ts'
+import { eventually, sleep, startServer, type RunningServer } from './helpers.ts'
+import { chat, counter, realtime, resolveUser, wsRouter, type WsRouter } from './ws-router.ts'
+
+const WebSocket = WS as unknown as WebSocketConstructor
+let server: RunningServer
+const clients: { connection: { close(): void } }[] = []
+
+beforeAll(async () => {
+  server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
+})
+afterAll(() => server.close())
+afterEach(() => {
+  for (const c of clients.splice(0)) c.connection.close()
+})
+
+/** HTTP is forbidden unless a test allows it, so a request that should go over the socket cannot sneak out. */
+function kernel(options: Parameters<typeof createMizanClient<WsRouter>>[0] = {}, user = 'alice') {
+  const httpRequests: string[] = []
+  const client = createMizanClient<WsRouter>({
+    baseUrl: `${server.url}/api/mizan`,
+    csrf: false,
+    headers: { 'x-test-user': user },
+    fetch: async (url, init) => {
+      httpRequests.push(String(url))
+      return fetch(url, init)
+    },
+    ...options,
+    websocket: { WebSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, ...options?.websocket },
+  })
+  const live = realtimeOf(client)
+  clients.push(live)
+  return { client, live, httpRequests }
+}
+
+describe('routing', () => {
+  it("transport: 'websocket' sends every call and context read over one socket", async () => {
+    db.reset()
+    const { client, httpRequests } = kernel({ transport: 'websocket' })
+    expect((await client.call('echo', { text: 'over ws' })).result).toEqual({ message: 'over ws' })
+    expect(await client.context('user', { user_id: 1, limit: 1 })).toEqual({ user_posts: [{ id: 100, title: 'post 0' }], user_profile: { user_id: 1, name: 'Alice' } })
+    const outcome = await client.call('renameUser', { user_id: 1, name: 'Ally' })
+    expect(outcome.merge).toEqual([{ context: 'user', slot: 'user_profile', value: { user_id: 1, name: 'Ally' }, params: { user_id: 1 } }])
+    expect((await client.call('touchEverything', { user_id: 2 })).invalidate).toEqual([{ context: 'user', params: { user_id: 2 } }, 'global'])
+    const failure = await client.call('add', { a: 1 } as never).catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(MizanError)
+    expect(failure).toMatchObject({ code: 'VALIDATION_ERROR', status: 422, fieldErrors: { b: ['Field required'] } })
+    await expect(client.call('staffOnly')).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 })
+    await expect(client.context('broken')).rejects.toMatchObject({ code: 'INTERNAL_ERROR' })
+    expect(httpRequests).toEqual([])
+    expect(server.ws.size).toBe(1)
+  })
+
+  it('{ websocket: [...] } sends the named functions and contexts over the socket, the rest over HTTP', async () => {
+    const { client, httpRequests } = kernel({ transport: { websocket: ['bumpCounter', 'counter'] } })
+    const before = counter.value
+    expect((await client.call('bumpCounter')).result).toEqual({ value: before + 1 })
+    expect(await client.context('counter')).toEqual({ live_counter: { value: before + 1 } })
+    expect(httpRequests).toEqual([])
+    await client.call('ping')
+    expect(httpRequests).toEqual([`${server.url}/api/mizan/call/`])
+  })
+
+  it('types the websocket list from the router', () => {
+    // @ts-expect-error not a function or context of the router
+    void (() => createMizanClient<WsRouter>({ transport: { websocket: ['nope'] } }))
+    const typed = realtimeOf(createMizanClient<WsRouter>())
+    expectTypeOf(typed.channel<'chat'>).parameter(1).toEqualTypeOf<{ room: string } | undefined>()
+    typed.connection.close()
+  })
+})
+
+describe('channels through the kernel', () => {
+  it('subscribes, receives, sends; two handles with the same params share one subscription', async () => {
+    const { live } = kernel({}, 'alice')
+    const got: unknown[] = []
+    const statuses: ChannelStatus[] = []
+    const sub = live.channel('chat', { room: 'k1' }, { onMessage: (m) => got.push(m), onStatus: (s) => statuses.push(s) })
+    const twin: unknown[] = []
+    const second = live.channel('chat', { room: 'k1' }, { onMessage: (m) => twin.push(m) })
+    await eventually(() => expect(sub.status).toBe('open'))
+    sub.send({ text: 'hello' })
+    await eventually(() => expect(got).toEqual([{ text: 'hello', sender: 'alice' }]))
+    expect(twin).toEqual(got)
+    expect(statuses).toContain('open')
+    second.close()
+    sub.close()
+    expect(sub.status).toBe('closed')
+  })
+
+  it('reports a refused subscription', async () => {
+    const { live } = kernel({}, 'alice')
+    const errors: string[] = []
+    const sub = live.channel('inbox', { user_id: 2 }, { onMessage: () => {}, onError: (e) => errors.push(e) })
+    await eventually(() => expect(sub.status).toBe('error'))
+    expect(errors).toEqual(['Not authorized'])
+  })
+})
+
+describe('a dropped socket', () => {
+  const dropAll = (s: RunningServer) => {
+    for (const socket of s.ws.wss.clients) socket.terminate()
+  }
+
+  it('reconnects, re-subscribes with the current params, and re-sends a read in flight', async () => {
+    const { client, live } = kernel({ transport: 'websocket' })
+    const got: string[] = []
+    const statuses: ChannelStatus[] = []
+    const sub = live.channel('chat', { room: 'before' }, { onMessage: (m) => got.push(m.text), onStatus: (s) => statuses.push(s) })
+    await eventually(() => expect(sub.status).toBe('open'))
+    sub.update({ room: 'after' })
+    await eventually(() => expect(sub.status).toBe('open'))
+    const reads = counter.slowReads
+    const read = client.context('slow', { ms: 200 })
+    await sleep(50)
+    statuses.length = 0
+    dropAll(server)
+    await eventually(() => expect(statuses).toEqual(['reconnecting', 'connecting', 'open']), 3000)
+    // The read was answered after the reconnect: the server ran it again.
+    expect(await read).toEqual({ slow_status: { reads: expect.any(Number) } })
+    expect(counter.slowReads).toBeGreaterThanOrEqual(reads + 2)
+    await realtime.hub.publish(chat, { room: 'before' }, { text: 'old room', sender: 's' })
+    await realtime.hub.publish(chat, { room: 'after' }, { text: 'new room', sender: 's' })
+    await eventually(() => expect(got).toEqual(['new room']))
+    expect(server.ws.size).toBe(1)
+  })
+
+  it('fails a call in flight with a clear error instead of sending it twice', async () => {
+    const { client } = kernel({ transport: 'websocket' })
+    await client.call('ping')
+    const pending = client.call('slowEcho', { text: 'once', ms: 200 })
+    await sleep(50)
+    dropAll(server)
+    const error = await pending.catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR', status: 0 })
+    expect((error as Error).message).toMatch(/closed before call 'slow_echo' was answered; it may have run on the server, so it was not retried/)
+    // The next call reconnects.
+    expect((await client.call('echo', { text: 'again' })).result).toEqual({ message: 'again' })
+  })
+
+  it('survives a server restart on the same port, re-subscribing with the params of the moment', async () => {
+    const port = server.port
+    const { live } = kernel({}, 'sam')
+    const got: string[] = []
+    const sub = live.channel('chat', { room: 'r1' }, { onMessage: (m) => got.push(m.text) })
+    await eventually(() => expect(sub.status).toBe('open'))
+    await server.close()
+    // The server is down: it stays reconnecting (backing off) until the server is back.
+    await eventually(() => expect(sub.status).toBe('reconnecting'))
+    // While the server is down the params change: only the new ones may come back.
+    sub.update({ room: 'r2' })
+    await sleep(100)
+    server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub }, {}, port)
+    await eventually(() => expect(sub.status).toBe('open'), 5000)
+    await realtime.hub.publish(chat, { room: 'r1' }, { text: 'stale', sender: 's' })
+    await realtime.hub.publish(chat, { room: 'r2' }, { text: 'current', sender: 's' })
+    await eventually(() => expect(got).toEqual(['current']))
+  })
+})
