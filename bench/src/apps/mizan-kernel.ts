@@ -1,0 +1,2 @@
+// The framework-free kernel alone.
+export * from '../../../src/client/index.ts'

@@ -1,0 +1,217 @@
+/**
+ * The load generator, in its own process (forked once by the orchestrator and kept warm), so
+ * on a 2-core machine the server under test gets one core and the generator the other.
+ * Every job is bounded by a duration and by a request count.
+ */
+import { Agent, request } from 'node:http'
+import autocannon from 'autocannon'
+import WebSocket from 'ws'
+import type { HttpJob, HttpResult, Job, LatencyJob, LatencyResult, WsHoldJob, WsRpcJob, WsRpcResult } from './jobs.ts'
+
+async function http(job: HttpJob): Promise<HttpResult> {
+  const result = await autocannon({
+    url: job.url,
+    method: job.method as 'POST',
+    headers: job.headers,
+    body: job.body,
+    connections: job.connections,
+    pipelining: job.pipelining,
+    duration: job.durationS,
+    maxOverallRequests: job.maxRequests,
+    expectBody: job.expectBody,
+    timeout: 10,
+  })
+  const durationS = result.duration
+  return {
+    requests: result.requests.total,
+    durationS,
+    rps: result.requests.total / durationS,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    mismatches: (result as unknown as { mismatches: number }).mismatches ?? 0,
+  }
+}
+
+/** Sequential requests on one keep-alive socket: the unloaded round trip, in microseconds. */
+async function latency(job: LatencyJob): Promise<LatencyResult> {
+  const url = new URL(job.url)
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const one = () =>
+    new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, method: job.method, headers: job.headers, agent },
+        (res) => {
+          let body = ''
+          res.setEncoding('utf8')
+          res.on('data', (c: string) => (body += c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
+        },
+      )
+      req.on('error', reject)
+      req.end(job.body)
+    })
+  const samples: number[] = []
+  let bad = 0
+  const deadline = Date.now() + job.maxMs
+  for (let i = 0; i < job.warmup; i++) await one()
+  while (samples.length < job.count && Date.now() < deadline) {
+    const t0 = process.hrtime.bigint()
+    const res = await one()
+    samples.push(Number(process.hrtime.bigint() - t0) / 1000)
+    if (res.status !== 200 || (job.expectBody !== undefined && res.body !== job.expectBody)) bad++
+    if (job.expectHeader && res.headers[job.expectHeader[0]] !== job.expectHeader[1]) bad++
+  }
+  agent.destroy()
+  samples.sort((a, b) => a - b)
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN
+  return { count: samples.length, bad, p50Us: q(0.5), p90Us: q(0.9), p99Us: q(0.99), meanUs: samples.reduce((a, b) => a + b, 0) / samples.length }
+}
+
+interface RpcProtocol {
+  frame(id: number): string
+  /** The id of a successful reply, or -1 for a failure. */
+  idOf(text: string): number
+}
+
+function protocolFor(job: WsRpcJob): RpcProtocol {
+  const input = job.payload
+  switch (job.protocol) {
+    case 'mizan':
+      // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
+      return {
+        frame: (id) => JSON.stringify({ action: 'rpc', id, fn: job.fn, args: input }),
+        idOf: (text) => {
+          const msg = JSON.parse(text) as { id?: number; ok?: boolean }
+          return msg.ok === true && typeof msg.id === 'number' ? msg.id : -1
+        },
+      }
+    case 'trpc':
+      // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}
+      return {
+        frame: (id) => JSON.stringify({ id, method: 'mutation', params: { path: job.fn, input } }),
+        idOf: (text) => {
+          const msg = JSON.parse(text) as { id?: number; result?: { type?: string } }
+          return msg.result?.type === 'data' && typeof msg.id === 'number' ? msg.id : -1
+        },
+      }
+    case 'echo':
+      return {
+        frame: (id) => JSON.stringify({ id, args: input }),
+        idOf: (text) => {
+          const msg = JSON.parse(text) as { id: number; ok: boolean }
+          return msg.ok ? msg.id : -1
+        },
+      }
+  }
+}
+
+/** `connections` sockets, each keeping `inflight` RPCs outstanding, for a bounded time and count. */
+async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
+  const proto = protocolFor(job)
+  const sockets = await Promise.all(
+    Array.from({ length: job.connections }, () => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(job.url, { perMessageDeflate: false })
+      ws.once('open', () => resolve(ws))
+      ws.once('error', reject)
+    })),
+  )
+  let done = 0
+  let failed = 0
+  let sent = 0
+  let measuring = false
+  let stop = false
+  let nextId = 1
+  const t0 = { v: 0n }
+  await new Promise<void>((resolve) => {
+    const deadline = setTimeout(finish, (job.durationS + job.warmupS) * 1000)
+    const warm = setTimeout(() => {
+      measuring = true
+      done = 0
+      failed = 0
+      t0.v = process.hrtime.bigint()
+    }, job.warmupS * 1000)
+    function finish() {
+      stop = true
+      clearTimeout(deadline)
+      clearTimeout(warm)
+      resolve()
+    }
+    for (const ws of sockets) {
+      ws.on('message', (data) => {
+        const id = proto.idOf(data.toString())
+        if (id < 0) failed++
+        else done++
+        if (measuring && done >= job.maxRequests) return finish()
+        if (!stop) {
+          sent++
+          ws.send(proto.frame(nextId++))
+        }
+      })
+      for (let i = 0; i < job.inflight; i++) {
+        sent++
+        ws.send(proto.frame(nextId++))
+      }
+    }
+  })
+  const elapsedS = Number(process.hrtime.bigint() - t0.v) / 1e9
+  for (const ws of sockets) ws.terminate()
+  return { requests: done, failed, durationS: elapsedS, rps: done / elapsedS }
+}
+
+let held: WebSocket[] = []
+
+/** Open `count` idle sockets at a bounded rate; they stay open until `ws-release`. */
+async function wsHold(job: WsHoldJob): Promise<{ opened: number; failed: number; ms: number }> {
+  const started = Date.now()
+  let failed = 0
+  const deadline = started + job.maxMs
+  for (let i = 0; i < job.count && Date.now() < deadline; i += job.batch) {
+    const batch = Array.from({ length: Math.min(job.batch, job.count - i) }, () =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(job.url, { perMessageDeflate: false })
+        ws.once('open', () => {
+          held.push(ws)
+          resolve()
+        })
+        ws.once('error', () => {
+          failed++
+          resolve()
+        })
+      }),
+    )
+    await Promise.all(batch)
+  }
+  return { opened: held.length, failed, ms: Date.now() - started }
+}
+
+process.on('message', async (msg: { id: number; job: Job }) => {
+  try {
+    let result: unknown
+    switch (msg.job.type) {
+      case 'http':
+        result = await http(msg.job)
+        break
+      case 'latency':
+        result = await latency(msg.job)
+        break
+      case 'ws-rpc':
+        result = await wsRpc(msg.job)
+        break
+      case 'ws-hold':
+        result = await wsHold(msg.job)
+        break
+      case 'ws-release':
+        for (const ws of held) ws.terminate()
+        held = []
+        result = { released: true }
+        break
+    }
+    process.send?.({ id: msg.id, result })
+  } catch (error) {
+    process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) })
+  }
+})
+process.on('disconnect', () => process.exit(0))
+process.send?.({ ready: true })

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,typecheck,bundle] [-- --verbose]`
+ * Runs every scenario, prints one table, and with --json writes results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem, release } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { startLoadGen } from './lib/proc.ts'
+import { renderMarkdown, type ScenarioResult } from './lib/report.ts'
+import { runBundle } from './scenarios/bundle.ts'
+import { runContext } from './scenarios/context.ts'
+import { runHttp } from './scenarios/http.ts'
+import { runTypecheck } from './scenarios/typecheck.ts'
+import { runWs } from './scenarios/ws.ts'
+
+export interface BenchOptions {
+  json: boolean
+  quick: boolean
+  verbose: boolean
+  only: Set<string> | null
+  rounds: number
+  durationS: number
+  warmupS: number
+  connections: number
+  pipelining: number
+  maxRequests: number
+  profile: string | null
+  /** Add the EXPERIMENT row (node adapter variant) to the HTTP scenario. */
+  lean: boolean
+  profileDir: string
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const flag = (name: string) => argv.includes(`--${name}`)
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+  const quick = flag('quick')
+  const only = value('only')
+  return {
+    json: flag('json'),
+    quick,
+    verbose: flag('verbose') || flag('v'),
+    only: only ? new Set(only.split(',')) : null,
+    rounds: Number(value('rounds') ?? (quick ? 3 : 5)),
+    durationS: Number(value('duration') ?? (quick ? 2 : 3)),
+    warmupS: quick ? 1 : 2,
+    connections: Number(value('connections') ?? 32),
+    pipelining: Number(value('pipelining') ?? 4),
+    maxRequests: 2_000_000,
+    profile: value('profile') ?? null,
+    lean: flag('lean'),
+    profileDir: fileURLToPath(new URL('../profiles/', import.meta.url)),
+  }
+}
+
+export function machine() {
+  const cpu = cpus()
+  return { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${process.platform} ${release()}` }
+}
+
+const o = parseArgs(process.argv.slice(2))
+const wants = (id: string) => !o.only || o.only.has(id)
+const started = Date.now()
+const results: ScenarioResult[] = []
+const gen = await startLoadGen()
+
+/** A scenario that fails is reported as such; the others still run and print. */
+async function guarded(id: string, title: string, run: () => Promise<ScenarioResult>): Promise<void> {
+  console.error(`▶ ${title}`)
+  try {
+    results.push(await run())
+  } catch (error) {
+    console.error(`✖ ${title} failed:`, error)
+    results.push({ id, title, settings: {}, rows: [], goals: [], notes: [`FAILED: ${String((error as Error)?.message ?? error).slice(0, 500)}`], pending: 'scenario failed, see notes' })
+  }
+}
+try {
+  if (wants('http')) await guarded('http', 'HTTP call throughput', () => runHttp(gen, o))
+  if (wants('ctx')) await guarded('ctx', 'Contexts', () => runContext(gen, o))
+  if (wants('ws')) await guarded('ws', 'WebSocket', () => runWs(gen, o))
+  if (wants('bundle')) await guarded('bundle', 'Client bundles', () => runBundle())
+  if (wants('typecheck')) await guarded('typecheck', 'Type-check', () => runTypecheck(o))
+} finally {
+  await gen.stop()
+}
+const markdown = renderMarkdown(results)
+const m = machine()
+const header = `Run ${new Date().toISOString()} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; took ${((Date.now() - started) / 1000).toFixed(0)} s`
+console.log(`${header}\n\n${markdown}`)
+if (o.json) {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url))
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(`${dir}latest.md`, `${header}\n\n${markdown}\n`)
+  writeFileSync(`${dir}latest.json`, JSON.stringify({ date: new Date().toISOString(), machine: m, options: { ...o, only: o.only ? [...o.only] : null }, results, markdown }, null, 2) + '\n')
+  console.error(`wrote bench/results/latest.json`)
+}

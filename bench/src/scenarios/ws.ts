@@ -1,0 +1,111 @@
+/**
+ * WebSocket RPC throughput (Mizan vs tRPC 11 over ws, with a bare `ws` echo as the floor) and
+ * idle connections held, with server memory per connection. Mizan's rows run once
+ * src/server/adapters/ws.ts exists; until then they print as pending, never as numbers.
+ */
+import { startServer, withCpu, type LoadGen, type ServerProc } from '../lib/proc.ts'
+import { pendingGoal, ratioGoal, row, type Goal, type Row, type ScenarioResult } from '../lib/report.ts'
+import { median, pairedRatios } from '../lib/stats.ts'
+import type { WsRpcJob, WsRpcResult } from '../loadgen/jobs.ts'
+import type { BenchOptions } from '../main.ts'
+import { PAYLOAD } from '../shared/payload.ts'
+import { rotation } from './http.ts'
+
+/** docs/PROTOCOL.md §9: the WebSocket endpoint is `/ws/` (ROUTES.websocket). */
+export const MIZAN_WS_PATH = '/ws/'
+
+const PEERS = [
+  { name: 'ws-bare', kind: 'ws-bare', args: [], protocol: 'echo', fn: 'echo', path: '/', label: 'bare ws (JSON + Zod, no framework)' },
+  { name: 'trpc', kind: 'trpc', args: ['--ws'], protocol: 'trpc', fn: 'echo', path: '/', label: 'tRPC 11 (applyWSSHandler)' },
+  { name: 'mizan', kind: 'mizan', args: ['--ws'], protocol: 'mizan', fn: 'echo_ws', path: MIZAN_WS_PATH, label: 'Mizan (adapters/ws.ts)' },
+] as const
+
+export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResult> {
+  const servers: ServerProc[] = []
+  const rows: Row[] = []
+  const goals: Goal[] = []
+  const notes: string[] = []
+  let pending: string | undefined
+  const holdCount = o.quick ? 2_000 : 10_000
+  try {
+    const live: { peer: (typeof PEERS)[number]; server: ServerProc }[] = []
+    for (const peer of PEERS) {
+      const server = await startServer(peer.name, peer.kind, [...peer.args])
+      servers.push(server)
+      if (server.notes['wsPending']) {
+        pending = String(server.notes['wsPending'])
+        continue
+      }
+      live.push({ peer, server })
+    }
+    const job = (p: (typeof PEERS)[number], s: ServerProc, durationS: number, warmupS: number): WsRpcJob => ({
+      type: 'ws-rpc',
+      protocol: p.protocol,
+      url: `ws://127.0.0.1:${s.port}${p.path}`,
+      fn: p.fn,
+      payload: PAYLOAD,
+      connections: o.connections,
+      inflight: o.pipelining,
+      warmupS,
+      durationS,
+      maxRequests: 2_000_000,
+    })
+    // Idle connections first, on servers that have served nothing yet: memory after a full GC, before and while holding them.
+    const held: Record<string, { opened: number; perConn: number; heapPerConn: number }> = {}
+    for (const { peer, server } of live) {
+      const before = await server.memory()
+      const h = await gen.run<{ opened: number; failed: number; ms: number }>(
+        { type: 'ws-hold', url: `ws://127.0.0.1:${server.port}${peer.path}`, count: holdCount, batch: 250, maxMs: 60_000 },
+        120_000,
+      )
+      await new Promise((r) => setTimeout(r, 500))
+      const after = await server.memory()
+      await gen.run({ type: 'ws-release' }, 30_000)
+      const perConn = (after.rss - before.rss) / Math.max(1, h.opened)
+      const heapPerConn = (after.heapUsed + after.external - before.heapUsed - before.external) / Math.max(1, h.opened)
+      held[peer.name] = { opened: h.opened, perConn, heapPerConn }
+      rows.push(row('ws-idle', peer.label, `idle connections held (of ${holdCount})`, '', [h.opened], `${h.failed} failed, opened in ${(h.ms / 1000).toFixed(1)} s`))
+      rows.push(row('ws-idle', peer.label, 'server RSS per idle connection', 'bytes', [perConn], `JS heap + external ${(heapPerConn / 1024).toFixed(1)} kB per connection`))
+    }
+    const rps: Record<string, number[]> = {}
+    const cpu: Record<string, number[]> = {}
+    for (const { peer, server } of live) {
+      rps[peer.name] = []
+      cpu[peer.name] = []
+      await gen.run<WsRpcResult>(job(peer, server, o.warmupS, 0.2), (o.warmupS + 30) * 1000)
+    }
+    for (let round = 0; round < o.rounds; round++) {
+      for (const { peer, server } of rotation(live, round)) {
+        const { value, cpu: used } = await withCpu([server.pid], () => gen.run<WsRpcResult>(job(peer, server, o.durationS, 0.3), (o.durationS + 30) * 1000))
+        if (value.failed) throw new Error(`${peer.name}: ${value.failed} failed WS RPC replies`)
+        rps[peer.name]!.push(value.rps)
+        cpu[peer.name]!.push(used[0]!)
+        if (o.verbose) console.error(`  ws ${peer.name} round ${round + 1}: ${Math.round(value.rps)} rpc/s`)
+      }
+    }
+    for (const { peer } of live) rows.push(row('ws', peer.label, 'WS RPC, JSON echo + Zod', 'req/s', rps[peer.name]!, `server CPU ${(median(cpu[peer.name]!) * 100).toFixed(0)}%`))
+
+    if (pending) {
+      goals.push(
+        pendingGoal('ws-trpc', 'WS RPC req/s ÷ tRPC 11 over ws', '≥ 4.0', pending),
+        pendingGoal('ws-conn-held', 'WS: idle connections held (2 cores)', '10,000', pending),
+        pendingGoal('ws-conn-mem', 'WS: memory per idle connection', '≤ 50 kB', pending),
+      )
+    } else {
+      goals.push(ratioGoal('ws-trpc', 'WS RPC req/s ÷ tRPC 11 over ws', '≥ 4.0', pairedRatios(rps['mizan']!, rps['trpc']!), (v) => v >= 4))
+      const m = held['mizan']!
+      goals.push(
+        { id: 'ws-conn-held', measure: 'WS: idle connections held (2 cores)', target: '10,000', value: m.opened, met: m.opened >= 10_000 },
+        { id: 'ws-conn-mem', measure: 'WS: server memory (RSS) per idle connection', target: '≤ 50 kB', value: m.perConn, met: m.perConn <= 50 * 1024 },
+      )
+    }
+    notes.push(
+      `WS RPC: ${o.connections} connections × ${o.pipelining} RPCs in flight each, the same payload and Zod schema as HTTP; every reply is checked to be a success for its id. tRPC frames: {id, method:"mutation", params:{path, input}}; Mizan frames: {action:"rpc", id, fn, args} (PROTOCOL.md §9).`,
+      `Idle connections: ${holdCount} sockets opened 250 at a time by the generator process; memory is the server's RSS after a full GC (--expose-gc), before and while holding them.`,
+    )
+    if (pending) notes.push(`Mizan WS rows pending: ${pending}.`)
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+  }
+  return { id: 'ws', title: 'WebSocket RPC and idle connections', settings: { holdCount }, rows, goals, notes, ...(pending ? { pending } : {}) }
+}
