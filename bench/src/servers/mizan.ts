@@ -29,10 +29,14 @@ const slow = Object.fromEntries(
       return memberResult(user_id, slot)
     }),
   ]),
-) as Record<(typeof SLOW_KEYS)[number], ReturnType<typeof dashMember>>
+) as Record<(typeof SLOW_KEYS)[number], ReturnType<typeof slowMember>>
 
 function dashMember() {
   return defineClient({ context: 'dash', input: MemberInput }, ({ user_id }) => memberResult(user_id, 0))
+}
+
+function slowMember() {
+  return defineClient({ context: 'slow', input: MemberInput }, async ({ user_id }) => memberResult(user_id, 0))
 }
 
 export const mizanRouter = createRouter({
