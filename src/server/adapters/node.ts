@@ -3,10 +3,21 @@ import { createDispatcher, type DispatchOptions, type DispatchResult } from '../
 import type { MizanUser } from '../defineClient.ts'
 import { BodyTooLargeError } from '../http-parts.ts'
 import { decodeUtf8 } from '../json-body.ts'
+import { NodeHeaders } from './node-headers.ts'
 import type { AnyServerRouter } from '../router.ts'
 
-/** Express keeps the full path here when a router is mounted under a sub-path. */
-type ExpressRequestLike = IncomingMessage & { originalUrl?: string }
+/** Express keeps the full path here when a router is mounted under a sub-path, and a body parser the body. */
+type ExpressRequestLike = IncomingMessage & { originalUrl?: string; body?: unknown }
+
+/** The body, whether the stream is still ours to read or a body parser (Express) read it first. */
+function bodyOf(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  if (!req.readableEnded) return readLimited(req, limit)
+  const parsed = (req as ExpressRequestLike).body
+  if (parsed === undefined || parsed === null) return Promise.resolve(new Uint8Array())
+  if (typeof parsed === 'string') return Promise.resolve(Buffer.from(parsed, 'utf8'))
+  if (parsed instanceof Uint8Array) return Promise.resolve(parsed)
+  return Promise.resolve(Buffer.from(JSON.stringify(parsed), 'utf8'))
+}
 
 export type NodeHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
 
@@ -35,14 +46,6 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   })
 }
 
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
-  }
-  return headers
-}
 
 async function send(res: ServerResponse, result: DispatchResult): Promise<void> {
   if (result instanceof Response) {
@@ -72,13 +75,19 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
       if (!res.writableFinished) controller.abort()
     })
     const url = new URL((req as ExpressRequestLike).originalUrl ?? req.url ?? '/', 'http://localhost')
+    // Start reading our own requests' bodies at once: listeners attached a few awaits later make
+    // node deliver the body, and write the answer, in later ticks, which halves throughput.
+    const ours = url.pathname.startsWith(dispatcher.prefix + '/')
+    const body = ours ? bodyOf(req, dispatcher.maxBodyBytes) : undefined
+    body?.catch(() => {})
+    const bytes = () => body ?? readLimited(req, dispatcher.maxBodyBytes)
     try {
       const result = await dispatcher.handle({
         method: req.method ?? 'GET',
         url,
-        headers: toHeaders(req),
-        readBody: async () => decodeUtf8(await readLimited(req, dispatcher.maxBodyBytes)),
-        readBytes: () => readLimited(req, dispatcher.maxBodyBytes),
+        headers: new NodeHeaders(req.headers),
+        readBody: async () => decodeUtf8(await bytes()),
+        readBytes: bytes,
         raw: req,
         signal: controller.signal,
       })

@@ -1,0 +1,71 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/**
+ * A read-mostly `Headers` over node's already-parsed header object. Building a real `Headers`
+ * for every request costs more than the rest of routing; most requests read two or three
+ * headers. Writes fall back to a real `Headers` copy.
+ */
+export class NodeHeaders implements Headers {
+  private copy: Headers | undefined
+
+  constructor(private readonly raw: IncomingHttpHeaders) {}
+
+  private real(): Headers {
+    if (!this.copy) {
+      this.copy = new Headers()
+      for (const [name, value] of Object.entries(this.raw)) {
+        if (value === undefined) continue
+        for (const v of Array.isArray(value) ? value : [value]) this.copy.append(name, v)
+      }
+    }
+    return this.copy
+  }
+
+  get(name: string): string | null {
+    if (this.copy) return this.copy.get(name)
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    // Headers joins repeated values with ", " (set-cookie aside, which requests do not carry).
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+
+  has(name: string): boolean {
+    return this.copy ? this.copy.has(name) : this.raw[name.toLowerCase()] !== undefined
+  }
+
+  getSetCookie(): string[] {
+    return this.real().getSetCookie()
+  }
+
+  set(name: string, value: string): void {
+    this.real().set(name, value)
+  }
+
+  append(name: string, value: string): void {
+    this.real().append(name, value)
+  }
+
+  delete(name: string): void {
+    this.real().delete(name)
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.real().forEach((value, key) => callback.call(thisArg, value, key, this))
+  }
+
+  entries(): HeadersIterator<[string, string]> {
+    return this.real().entries()
+  }
+
+  keys(): HeadersIterator<string> {
+    return this.real().keys()
+  }
+
+  values(): HeadersIterator<string> {
+    return this.real().values()
+  }
+
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.real()[Symbol.iterator]()
+  }
+}
