@@ -23,3 +23,23 @@ describe('node handler as Express middleware', () => {
     expect(await (await fetch(`${base.url}/health`)).json()).toEqual({ ok: true })
   })
 })
+
+describe('node handler after an Express body parser', () => {
+  it('uses the body the parser already read instead of waiting for the stream (regression: it hung)', async () => {
+    const app = express()
+    app.use(express.json())
+    app.use(createNodeHandler(appRouter, { csrf: false, onError: () => {} }))
+    const parsed = await listen(app)
+    try {
+      const res = await fetch(`${parsed.url}/api/mizan/call/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"fn":"echo","args":{"text":"parsed first"}}',
+        signal: AbortSignal.timeout(5000),
+      })
+      expect(await res.json()).toEqual({ result: { message: 'parsed first' } })
+    } finally {
+      await parsed.close()
+    }
+  })
+})
