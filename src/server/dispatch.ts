@@ -1,89 +1,23 @@
+/**
+ * The HTTP side of the protocol, framework-free: routes `/call/`, `/session/`, `/ctx/<name>/`
+ * and view routes under the prefix to the shared core (dispatch-core.ts), with CSRF and limits.
+ * Adapters (node, fetch) turn a `MizanRequest` into this and its `DispatchResult` back out.
+ */
 import superjson from 'superjson'
 import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
-import { CSRF_COOKIE, CSRF_HEADER, DIALECTS, ROUTES, SUPERJSON_HEADER, type CallSuccessBody, type Dialect, type InvalidateEntry, type MergeEntry } from '../shared/protocol.ts'
+import { DIALECTS, ROUTES, SUPERJSON_HEADER } from '../shared/protocol.ts'
+import { createCsrfCheck, SAFE_METHODS, sessionResponse } from './csrf-session.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
-import { ContextCache, type CacheOutcome, type ContextCacheOptions } from './cache/context-cache.ts'
-import { executeFunction, type Coercion, type ErrorReporter } from './execute.ts'
-import { errorResponse, jsonResponse, parseCookies, randomToken, timingSafeEqualStrings, type WireResponse } from './http-parts.ts'
-import { resolveInvalidation, resolveMerges } from './invalidation.ts'
-import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
-import { coerceQueryValue } from './schema.ts'
+import { createDispatchCore, type DispatchCore } from './dispatch-core.ts'
+import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
+import { errorResponse, jsonResponse, type WireResponse } from './http-parts.ts'
 import { parseJsonBody } from './json-body.ts'
+import type { AnyServerRouter } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
 
-/** The runtime-neutral request every adapter produces. */
-export interface MizanRequest {
-  method: string
-  url: URL
-  headers: Headers
-  /** Reads the body as text; adapters enforce the size limit and throw `BodyTooLargeError`. */
-  readBody(): Promise<string>
-  /** The body as bytes, for multipart form posts; absent where a transport has no raw body. */
-  readBytes?(): Promise<Uint8Array>
-  raw: unknown
-  signal: AbortSignal
-}
-
-export type UserResolver<TUser extends MizanUser = MizanUser> = (req: MizanRequest) => TUser | null | Promise<TUser | null>
-
-export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
-  /** Spelling of prefix and headers: `'mizan'` (default) or `'izana'` for the published Python packages. */
-  dialect?: Dialect
-  /** Mount path; defaults to the dialect's (`/api/mizan`). */
-  prefix?: string
-  /** Who is calling. Throw a `MizanError('UNAUTHORIZED')` for a bad token: it is never retried as anonymous. */
-  resolveUser?: UserResolver<TUser>
-  /** `'always'` (default, as Django): every POST needs the CSRF header; `'cookie'`: only requests that carry cookies; `false`: off. */
-  csrf?: 'always' | 'cookie' | false
-  /** Name missing functions in NOT_FOUND messages. */
-  debug?: boolean
-  /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
-  coercion?: Coercion
-  /** Origin cache of context bundles (`MemoryCache` or `RedisCache`), keyed as the Python core keys them. */
-  cache?: ContextCacheOptions
-  /** Longest a server function may run before answering 504 (default 30 s; a function's `timeout` wins). */
-  timeoutMs?: number
-  /** Deepest accepted JSON nesting of a request body (default 64). */
-  maxJsonDepth?: number
-  /** Longest accepted query string, in bytes (default 8 KiB). */
-  maxQueryBytes?: number
-  /** Largest accepted request body, in bytes (default 1 MiB). */
-  maxBodyBytes?: number
-  onError?: ErrorReporter
-  /**
-   * Told after every successful call that invalidates or merges (over HTTP or WebSocket), e.g.
-   * `hub.invalidated` from `createChannelHub` for live invalidation. Not awaited; failures are reported.
-   */
-  onInvalidate?: (event: InvalidationEvent) => void | Promise<void>
-}
-
-/** What a successful mutation changed, for live invalidation. */
-export interface InvalidationEvent {
-  /** Wire name of the function that ran. */
-  fn: string
-  invalidate: InvalidateEntry[]
-  merge: MergeEntry[]
-  user: MizanUser | null
-}
-
-/** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
-export interface Invocation {
-  body: CallSuccessBody
-  response?: Response
-  invalidate: InvalidateEntry[]
-}
-
-/** The transport-neutral steps of a dispatcher, shared by the HTTP handlers and the WebSocket adapter. */
-export interface DispatchCore {
-  requestContext(req: MizanRequest): Promise<RequestContext<MizanUser>>
-  /** Execute a looked-up function; invalidate, merge, purge the origin cache and notify `onInvalidate`. */
-  invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation>
-  /** A context bundle as JSON text, through the origin cache when there is one. */
-  contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }>
-  /** A context bundle computed afresh (no cache). */
-  bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>>
-}
+export type { DispatchOptions, InvalidationEvent, MizanRequest, UserResolver } from './dispatch-types.ts'
+export type { DispatchCore, Invocation } from './dispatch-core.ts'
 
 export type DispatchResult = WireResponse | Response
 
@@ -95,49 +29,14 @@ export interface Dispatcher {
   core: DispatchCore
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-
-const defaultReporter: ErrorReporter = (error, where) => console.error(`[mizan] ${where.fn}:`, error)
-
 export function createDispatcher<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser> = {}): Dispatcher {
   const spelling = DIALECTS[options.dialect ?? 'mizan']
   const prefix = (options.prefix ?? spelling.prefix).replace(/\/+$/, '')
-  const csrfMode = options.csrf ?? 'always'
-  const report = options.onError ?? defaultReporter
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxJsonDepth = options.maxJsonDepth ?? 64
-  const timeoutMs = options.timeoutMs ?? 30_000
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
-  const tokenHeader = spelling.tokenHeader
-  const cache = options.cache ? new ContextCache(options.cache) : undefined
-
-  async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
-    const user = options.resolveUser ? await options.resolveUser(req) : null
-    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams, responseHeaders: new Headers() }
-  }
-
-  function carriesToken(req: MizanRequest): boolean {
-    return req.headers.has(tokenHeader) || (req.headers.get('authorization') ?? '').startsWith('Bearer ')
-  }
-
-  function csrfFailure(req: MizanRequest): MizanError | null {
-    if (csrfMode === false || carriesToken(req)) return null
-    const cookieHeader = req.headers.get('cookie')
-    if (csrfMode === 'cookie' && !cookieHeader) return null
-    const cookie = parseCookies(cookieHeader)[CSRF_COOKIE]
-    if (!cookie) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF cookie not set')
-    const header = req.headers.get(CSRF_HEADER)
-    if (!header) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF token missing')
-    if (!timingSafeEqualStrings(header, cookie)) return new MizanError('FORBIDDEN', 'CSRF verification failed: CSRF token incorrect')
-    return null
-  }
-
-  function session(req: MizanRequest): WireResponse {
-    const existing = parseCookies(req.headers.get('cookie'))[CSRF_COOKIE]
-    const token = existing && /^[A-Za-z0-9]{32,64}$/.test(existing) ? existing : randomToken()
-    const cookie = `${CSRF_COOKIE}=${token}; Max-Age=31449600; Path=/; SameSite=Lax`
-    return jsonResponse(200, { csrfToken: token }, { 'Set-Cookie': cookie, Vary: 'Cookie' })
-  }
+  const csrfFailure = createCsrfCheck(options.csrf, spelling.tokenHeader)
+  const { core, requestContext, execute, report } = createDispatchCore(router, options)
 
   function notFoundMessage(name: string): string {
     return options.debug ? `Function '${name}' not found` : 'Function not found'
@@ -162,7 +61,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
     if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
     const ctx = await requestContext(req)
-    const { body: payload, response, invalidate } = await invoke(reg, rawArgs, meta, ctx, req.headers.get(SUPERJSON_HEADER) === '1')
+    const { body: payload, response, invalidate } = await core.invoke(reg, rawArgs, meta, ctx, req.headers.get(SUPERJSON_HEADER) === '1')
     const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
     if (response) {
       for (const [name, value] of Object.entries(invalidateHeader)) response.headers.set(name, value)
@@ -172,60 +71,6 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     return withHandlerHeaders(jsonResponse(200, payload, invalidateHeader), ctx)
   }
 
-  function notify(reg: RegisteredFunction, invalidate: InvalidateEntry[], merge: MergeEntry[], ctx: RequestContext<MizanUser>): void {
-    const listener = options.onInvalidate
-    if (!listener || (!invalidate.length && !merge.length)) return
-    void Promise.resolve()
-      .then(() => listener({ fn: reg.wireName, invalidate, merge, user: ctx.user }))
-      .catch((error: unknown) => report(error, { fn: reg.wireName }))
-  }
-
-  async function invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation> {
-    const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
-    const result = await executeFunction(reg, args, ctx, report, options.coercion, timeoutMs)
-    const invalidate = resolveInvalidation(router, reg, args)
-    if (result instanceof Response) {
-      if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
-      notify(reg, invalidate, [], ctx)
-      const body: CallSuccessBody = { result: null }
-      if (invalidate.length) body.invalidate = invalidate
-      return { body, response: result, invalidate }
-    }
-    const payload: CallSuccessBody = { result }
-    if (wantsMeta) {
-      const { json, meta: outMeta } = superjson.serialize(result)
-      payload.result = json
-      if (outMeta) payload.meta = outMeta
-    }
-    if (invalidate.length) payload.invalidate = invalidate
-    const merges = resolveMerges(router, reg, args, payload.result)
-    if (merges.length) payload.merge = merges
-    if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
-    notify(reg, invalidate, merges, ctx)
-    return { body: payload, invalidate }
-  }
-
-  async function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
-    const settled = await Promise.allSettled(
-      ctxDef.members.map((member) => executeFunction(member, memberParams(member, query), ctx, report, options.coercion, timeoutMs)),
-    )
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
-    const bundle: Record<string, unknown> = {}
-    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    for (const [wireName, index] of order) {
-      const outcome = settled[index]
-      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
-    }
-    return bundle
-  }
-
-  async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
-    const compute = async () => JSON.stringify(await bundleOf(ctxDef, params, ctx))
-    if (!cache) return { body: await compute(), outcome: 'BYPASS' }
-    // Query strings and JSON params normalize to the same cache key (keys.ts), so HTTP and WebSocket share entries.
-    return cache.fetch(ctxDef, params as Record<string, string>, userIdOf(ctx), compute)
-  }
-
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
     const ctxDef = router.contexts.get(name)
     if (!ctxDef) return errorResponse(new MizanError('NOT_FOUND', `Context '${name}' not found`))
@@ -233,12 +78,11 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const query: Record<string, string> = Object.create(null)
     for (const [k, v] of req.url.searchParams) query[k] = v
     const ctx = await requestContext(req)
-    const computeBundle = () => bundleOf(ctxDef, query, ctx)
     if (req.headers.get(SUPERJSON_HEADER) === '1') {
-      const { json, meta } = superjson.serialize(await computeBundle())
+      const { json, meta } = superjson.serialize(await core.bundle(ctxDef, query, ctx))
       return jsonResponse(200, json, meta ? { [SUPERJSON_HEADER + '-Meta']: JSON.stringify(meta) } : {})
     }
-    const { body, outcome } = await contextText(ctxDef, query, ctx)
+    const { body, outcome } = await core.contextText(ctxDef, query, ctx)
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
     if (outcome !== 'BYPASS') headers[spelling.cacheHeader] = outcome
     return { status: 200, headers, body }
@@ -256,7 +100,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       if (csrf) return errorResponse(csrf)
     }
     const ctx = await requestContext(req, match.params)
-    const result = await executeFunction(match.reg, match.params, ctx, report, options.coercion, timeoutMs)
+    const result = await execute(match.reg, match.params, ctx)
     return result instanceof Response ? result : jsonResponse(200, result)
   }
 
@@ -277,7 +121,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       return call(req)
     }
     // The session endpoint answers any method: it only hands out the CSRF cookie.
-    if (rest === ROUTES.session) return session(req)
+    if (rest === ROUTES.session) return sessionResponse(req)
     if (rest === '/call' || rest === '/session' || /^\/ctx\/[^/]+$/.test(rest)) {
       return { status: 301, headers: { Location: `${prefix}${rest}/${req.url.search}` }, body: '' }
     }
@@ -298,7 +142,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   return {
     prefix,
     maxBodyBytes,
-    core: { requestContext: (req) => requestContext(req), invoke, contextText, bundle: bundleOf },
+    core,
     async handle(req) {
       try {
         return await route(req)
@@ -321,22 +165,6 @@ function withHandlerHeaders(res: WireResponse, ctx: RequestContext<MizanUser>): 
   return res
 }
 
-/** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */
-function userIdOf(ctx: RequestContext<MizanUser>): string | null {
-  return ctx.user && ctx.user.id !== 0 && ctx.user.id !== '' ? String(ctx.user.id) : null
-}
-
-/** Query-string values are coerced to their declared kind; JSON values (WebSocket params) pass as they are. */
-function memberParams(member: RegisteredFunction, query: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (!member.params.length) return undefined
-  const out: Record<string, unknown> = {}
-  for (const p of member.params) {
-    const value = query[p.name]
-    if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
-  }
-  return out
-}
-
 /**
  * A form post, as the reference reads one: `fn` is a field and every other text field is an
  * argument (as a string). File parts are not arguments and are left out.
@@ -357,13 +185,4 @@ async function readMultipart(req: MizanRequest, contentType: string): Promise<{ 
     else args[key] = value
   }
   return fn === undefined ? { args } : { fn, args }
-}
-
-function deserializeArgs(json: unknown, meta: unknown): unknown {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
-  try {
-    return superjson.deserialize({ json: json as never, meta: meta as never })
-  } catch {
-    throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
-  }
 }

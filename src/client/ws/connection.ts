@@ -1,0 +1,206 @@
+/**
+ * One socket per client, opened on first use. It reconnects with backoff and jitter while
+ * there is work, and on every open re-subscribes, re-watches and sends what waited for it.
+ * The parts that own that work (requests, channels, watches) send through one `Wire`.
+ */
+import { MizanError } from '../../shared/errors.ts'
+import type { InvalidateEntry, WsInvalidateFrame } from '../../shared/protocol.ts'
+import { backoffDelay } from '../retry.ts'
+import { ChannelRegistry } from './channel-registry.ts'
+import { parseFrame, type Frame } from './frames.ts'
+import { LiveWatches } from './live-watches.ts'
+import { PendingRequests } from './pending-requests.ts'
+import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, UntypedRealtime, WsConnectionHandle } from './realtime-types.ts'
+import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
+import type { Wire } from './wire.ts'
+
+const OPEN = 1
+
+export class WsConnection implements UntypedRealtime {
+  private socket: WebSocketLike | undefined
+  private state: ConnectionStatus = 'idle'
+  private attempt = 0
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>()
+  private shut = false
+  private opening: Promise<void> | undefined
+  private readonly requests: PendingRequests
+  private readonly channels: ChannelRegistry
+  private readonly watches: LiveWatches
+
+  /** The shared socket: its status, and `close()` to shut it for good. */
+  readonly connection: WsConnectionHandle
+
+  constructor(private readonly options: WsConnectionOptions) {
+    const connection = this
+    this.connection = {
+      get status() {
+        return connection.state
+      },
+      onStatus: (listener) => {
+        this.statusListeners.add(listener)
+        return () => this.statusListeners.delete(listener)
+      },
+      close: () => this.close(),
+    }
+    const wire: Wire = {
+      get status() {
+        return connection.state
+      },
+      send: (frame) => this.write(() => JSON.stringify(frame)),
+      sendText: (text) => this.write(() => text),
+      ensureOpen: () => this.ensureOpen(),
+    }
+    this.requests = new PendingRequests(wire, options)
+    this.channels = new ChannelRegistry(wire)
+    this.watches = new LiveWatches(wire)
+  }
+
+  get status(): ConnectionStatus {
+    return this.state
+  }
+
+  private setState(state: ConnectionStatus): void {
+    if (this.state === state) return
+    this.state = state
+    for (const listener of [...this.statusListeners]) listener(state)
+    this.channels.connectionChanged(state)
+  }
+
+  /** `false` when the socket is not open; the text is made only when it can be sent. */
+  private write(text: () => string): boolean {
+    if (!this.socket || this.socket.readyState !== OPEN) return false
+    this.socket.send(text())
+    return true
+  }
+
+  // ── connecting ────────────────────────────────────────────────────────────
+  private hasWork(): boolean {
+    return this.requests.size > 0 || this.channels.size > 0 || this.watches.size > 0 || this.channels.queued > 0
+  }
+
+  /** Open on demand: first use, after going idle, or after a failure that left it closed. */
+  private ensureOpen(): void {
+    if (this.shut) return
+    if (this.state === 'idle' || this.state === 'closed') void this.connect()
+  }
+
+  private connect(): Promise<void> {
+    if (this.opening) return this.opening
+    this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting')
+    this.opening = (async () => {
+      let socket: WebSocketLike
+      try {
+        const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
+        if (!Ctor) throw new Error('no WebSocket implementation: pass websocket.WebSocket (e.g. from the `ws` package)')
+        const url = await socketUrl(this.options)
+        const headers = await handshakeHeaders(this.options)
+        if (this.shut) return
+        socket = headers ? new Ctor(url, undefined, { headers }) : new Ctor(url)
+      } catch (error) {
+        this.failAll(new MizanError('NETWORK_ERROR', `WebSocket connection failed: ${error instanceof Error ? error.message : String(error)}`, { status: 0, cause: error }))
+        this.setState('closed')
+        return
+      }
+      this.socket = socket
+      socket.onopen = () => {
+        if (this.socket !== socket) return
+        this.attempt = 0
+        this.setState('open')
+        this.flush()
+      }
+      socket.onmessage = (event) => {
+        if (this.socket === socket) this.receive(String(event.data))
+      }
+      socket.onerror = () => {}
+      socket.onclose = () => {
+        if (this.socket === socket) this.disconnected()
+      }
+    })().finally(() => {
+      this.opening = undefined
+    })
+    return this.opening
+  }
+
+  private disconnected(): void {
+    this.socket = undefined
+    this.channels.disconnected()
+    this.requests.disconnected()
+    if (this.shut) return this.setState('closed')
+    const reconnect = this.options.reconnect
+    if (reconnect === false) {
+      this.failAll(new MizanError('NETWORK_ERROR', 'The WebSocket closed', { status: 0 }))
+      return this.setState('closed')
+    }
+    if (!this.hasWork()) return this.setState('idle')
+    const base = reconnect?.baseDelayMs ?? 250
+    const max = reconnect?.maxDelayMs ?? 10_000
+    const delay = Math.min(max, backoffDelay(this.attempt, base))
+    this.attempt++
+    this.setState('reconnecting')
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      if (!this.shut) void this.connect()
+    }, delay)
+  }
+
+  /** On (re)open: subscriptions and watches first, with their current params, then requests and messages. */
+  private flush(): void {
+    this.channels.resubscribe()
+    this.watches.rewatch()
+    this.requests.sendUnsent()
+    for (const text of this.channels.takeOutbox()) this.socket?.send(text)
+  }
+
+  private failAll(error: MizanError): void {
+    this.requests.failAll(error)
+    this.channels.dropOutbox()
+  }
+
+  // ── incoming ──────────────────────────────────────────────────────────────
+  private receive(text: string): void {
+    const frame = parseFrame(text)
+    if (!frame) return
+    if ('ok' in frame && 'id' in frame) return this.requests.reply(frame)
+    if (frame['type'] === 'invalidate' && Array.isArray(frame['invalidate'])) {
+      return this.watches.deliver((frame as unknown as WsInvalidateFrame).invalidate)
+    }
+    if (frame['subscribed'] === true) return this.channels.acknowledged(frame)
+    if (typeof frame['channel'] === 'string' && 'data' in frame && 'type' in frame && !('error' in frame)) return this.channels.broadcast(frame)
+    if (typeof frame['error'] === 'string') return this.channels.channelError(frame)
+  }
+
+  // ── the realtime API ──────────────────────────────────────────────────────
+  /**
+   * Send `{action, id, …}` and resolve with the `ok` reply. `read`s survive a reconnect (they
+   * are sent again); `call`s that were on the wire fail instead.
+   */
+  request(frame: Frame, kind: 'read' | 'call', label: string, signal?: AbortSignal): Promise<Frame> {
+    if (this.shut) return Promise.reject(new MizanError('NETWORK_ERROR', 'The WebSocket connection was closed', { status: 0 }))
+    return this.requests.request(frame, kind, label, signal)
+  }
+
+  channel(channel: string, params: unknown, handlers: ChannelHandlers): ChannelSubscription {
+    return this.channels.channel(channel, params, handlers)
+  }
+
+  watch(context: string, params: Record<string, unknown> = {}): () => void {
+    return this.watches.watch(context, params)
+  }
+
+  onInvalidate(listener: (entries: InvalidateEntry[]) => void): () => void {
+    return this.watches.onInvalidate(listener)
+  }
+
+  /** Close for good: pending requests fail, no reconnect. */
+  close(): void {
+    if (this.shut) return
+    this.shut = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.failAll(new MizanError('NETWORK_ERROR', 'The WebSocket connection was closed', { status: 0 }))
+    const socket = this.socket
+    this.socket = undefined
+    socket?.close(1000)
+    this.setState('closed')
+  }
+}

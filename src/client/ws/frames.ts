@@ -1,0 +1,48 @@
+/** Frames as the transport reads them: parsing, the canonical key of params, and error replies. */
+import { MizanError, statusForCode } from '../../shared/errors.ts'
+
+export type Frame = Record<string, unknown>
+
+/** JSON with sorted keys and no `undefined`: equal params are one subscription. */
+export function canonicalParams(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalParams).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>
+    return `{${Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalParams(record[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value ?? null)
+}
+
+export function withoutUndefined(params: unknown): Record<string, unknown> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return {}
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined))
+}
+
+/** A channel or context with params, as one key: the server answers them by name and params. */
+export function keyOf(name: string, params: unknown): string {
+  return `${name}\u0000${canonicalParams(params)}`
+}
+
+/** The error a `{"ok": false, "error": {…}}` reply stands for. */
+export function errorFromFrame(error: unknown): MizanError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown; details?: unknown }
+  const code = typeof e.code === 'string' && e.code ? e.code : 'INVALID_RESPONSE'
+  const details = typeof e.details === 'object' && e.details !== null && !Array.isArray(e.details) ? (e.details as Record<string, unknown>) : undefined
+  const status = statusForCode(code)
+  return new MizanError(code as 'BAD_REQUEST', typeof e.message === 'string' ? e.message : '', details ? { status, details } : { status })
+}
+
+/** A JSON object, or `undefined` for anything else (ignored, as the reference's client ignores it). */
+export function parseFrame(text: string): Frame | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
+    return parsed as Frame
+  } catch {
+    return undefined
+  }
+}

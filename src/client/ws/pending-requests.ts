@@ -1,0 +1,124 @@
+/**
+ * Requests on the socket and their replies, matched by id. Ids are strings (`"1"`, `"2"`…)
+ * unique per connection, so a reply can never be taken for another request's. A read still
+ * unanswered when the socket drops is sent again; a call fails instead (it may have run).
+ */
+import { MizanError } from '../../shared/errors.ts'
+import { abortedError } from '../errors.ts'
+import { errorFromFrame, type Frame } from './frames.ts'
+import type { Wire } from './wire.ts'
+
+interface Pending {
+  frame: Frame
+  kind: 'read' | 'call'
+  label: string
+  resolve(frame: Frame): void
+  reject(error: MizanError): void
+  sent: boolean
+  timer: ReturnType<typeof setTimeout> | undefined
+}
+
+export class PendingRequests {
+  private nextId = 1
+  private readonly pending = new Map<string, Pending>()
+
+  constructor(
+    private readonly wire: Wire,
+    private readonly options: { connectTimeoutMs?: number },
+  ) {}
+
+  get size(): number {
+    return this.pending.size
+  }
+
+  private settle(id: string): void {
+    const pending = this.pending.get(id)
+    if (pending?.timer) clearTimeout(pending.timer)
+    this.pending.delete(id)
+  }
+
+  private armConnectTimer(pending: Pending, id: string): void {
+    if (pending.timer) clearTimeout(pending.timer)
+    const ms = this.options.connectTimeoutMs ?? 10_000
+    pending.timer = setTimeout(() => {
+      if (!this.pending.has(id) || pending.sent) return
+      this.settle(id)
+      pending.reject(new MizanError('NETWORK_ERROR', `No WebSocket connection within ${ms} ms for ${pending.label}`, { status: 0 }))
+    }, ms)
+  }
+
+  private transmit(id: string, pending: Pending): void {
+    if (this.wire.send({ ...pending.frame, id })) {
+      pending.sent = true
+      if (pending.timer) clearTimeout(pending.timer)
+      pending.timer = undefined
+    }
+  }
+
+  /** Send `{action, id, …}` and resolve with the `ok` reply. */
+  request(frame: Frame, kind: 'read' | 'call', label: string, signal?: AbortSignal): Promise<Frame> {
+    if (signal?.aborted) return Promise.reject(abortedError(signal.reason))
+    const id = String(this.nextId++)
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { frame, kind, label, resolve, reject, sent: false, timer: undefined }
+      this.pending.set(id, pending)
+      if (signal) {
+        const onAbort = () => {
+          if (!this.pending.has(id)) return
+          this.settle(id)
+          reject(abortedError(signal.reason))
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        const done = () => signal.removeEventListener('abort', onAbort)
+        pending.resolve = (value) => (done(), resolve(value))
+        pending.reject = (error) => (done(), reject(error))
+      }
+      if (this.wire.status === 'open') this.transmit(id, pending)
+      if (!pending.sent) {
+        this.armConnectTimer(pending, id)
+        this.wire.ensureOpen()
+      }
+    })
+  }
+
+  /** An `{id, ok, …}` reply: settles its request, if it is still waiting. */
+  reply(frame: Frame): void {
+    const id = String(frame['id'])
+    const pending = this.pending.get(id)
+    if (!pending) return
+    this.settle(id)
+    if (frame['ok'] === true) pending.resolve(frame)
+    else pending.reject(errorFromFrame(frame['error']))
+  }
+
+  /** On (re)open: whatever waits for the socket. */
+  sendUnsent(): void {
+    for (const [id, pending] of this.pending) if (!pending.sent) this.transmit(id, pending)
+  }
+
+  /** The socket dropped: reads wait to be sent again, calls that were on the wire fail. */
+  disconnected(): void {
+    for (const [id, pending] of this.pending) {
+      if (!pending.sent) continue
+      if (pending.kind === 'read') {
+        // Reads are safe to send again once the socket is back.
+        pending.sent = false
+        this.armConnectTimer(pending, id)
+      } else {
+        this.settle(id)
+        pending.reject(
+          new MizanError('NETWORK_ERROR', `The WebSocket closed before ${pending.label} was answered; it may have run on the server, so it was not retried`, {
+            status: 0,
+          }),
+        )
+      }
+    }
+  }
+
+  failAll(error: MizanError): void {
+    for (const [id, pending] of this.pending) {
+      this.settle(id)
+      pending.reject(error)
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/** How the socket is made: the WebSocket class it takes, its URL with the token, and the handshake headers. */
+import { MizanError } from '../../shared/errors.ts'
+import { ROUTES } from '../../shared/protocol.ts'
+import type { CookieStore } from '../cookies.ts'
+import type { HeadersOption } from '../options.ts'
+import { mergeHeaders } from '../transport.ts'
+
+/** The part of the WebSocket API the transport uses: the browser's `WebSocket` and `ws` both fit. */
+export interface WebSocketLike {
+  readonly readyState: number
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onclose: ((event: { code: number; reason: string }) => void) | null
+  onerror: ((event: unknown) => void) | null
+}
+
+/** A WebSocket class. Node's `ws` takes handshake headers as its third argument; browsers ignore it. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WebSocketLike
+
+export interface WebSocketClientOptions {
+  /** Socket URL; default `ws(s)://<host of baseUrl or of the page>/ws/`, where the reference mounts it. */
+  url?: string
+  /** Default `globalThis.WebSocket`; in Node < 22 pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor
+  /** Sent as `?token=` (browsers cannot set handshake headers); a function is asked before every (re)connect. */
+  token?: string | null | (() => string | null | undefined | Promise<string | null | undefined>)
+  /** Handshake headers, where the WebSocket class accepts them (Node's `ws`); the client's `headers` and cookies are added. */
+  headers?: HeadersOption
+  /** Reconnect with exponential backoff and jitter (default on: 250 ms doubling to 10 s). `false` stays closed. */
+  reconnect?: false | { baseDelayMs?: number; maxDelayMs?: number }
+  /** How long a request waits for a socket before it fails with NETWORK_ERROR (default 10 s). */
+  connectTimeoutMs?: number
+}
+
+export interface WsConnectionOptions extends WebSocketClientOptions {
+  /** The client's `baseUrl`, to derive the socket URL from. */
+  baseUrl: string
+  /** The client's own headers and cookie jar, for the handshake where headers can be set. */
+  clientHeaders?: HeadersOption
+  cookies?: CookieStore
+}
+
+function defaultUrl(baseUrl: string): string {
+  const location = (globalThis as { location?: { href: string } }).location
+  let base: URL
+  try {
+    base = new URL(baseUrl, location?.href)
+  } catch {
+    throw new MizanError('NETWORK_ERROR', `Mizan: cannot derive a WebSocket URL from baseUrl '${baseUrl}'; set websocket.url`, { status: 0 })
+  }
+  return `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${ROUTES.websocket}`
+}
+
+/** Asked again before every (re)connect, so a token function can hand out a fresh token. */
+export async function socketUrl(options: WsConnectionOptions): Promise<string> {
+  const url = new URL(options.url ?? defaultUrl(options.baseUrl))
+  const token = typeof options.token === 'function' ? await options.token() : options.token
+  if (token) url.searchParams.set('token', token)
+  return url.toString()
+}
+
+export async function handshakeHeaders(options: WsConnectionOptions): Promise<Record<string, string> | undefined> {
+  const headers = await mergeHeaders(options.clientHeaders, await resolveHeaders(options.headers))
+  const cookie = options.cookies?.header()
+  if (cookie) headers.set('cookie', headers.has('cookie') ? `${headers.get('cookie')}; ${cookie}` : cookie)
+  const out: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    out[name] = value
+  })
+  return Object.keys(out).length ? out : undefined
+}
+
+async function resolveHeaders(option: HeadersOption | undefined): Promise<HeadersInit | undefined> {
+  return typeof option === 'function' ? option() : option
+}

@@ -1,0 +1,48 @@
+/** The HTTP upgrade before a socket exists: origin policy, the handshake as a request, and refusals as JSON. */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { MizanError } from '../../../shared/errors.ts'
+import type { MizanRequest } from '../../dispatch-types.ts'
+import { envelopeOf } from '../../http-parts.ts'
+
+export type AllowedOrigins = readonly string[] | ((origin: string, req: IncomingMessage) => boolean)
+
+/** With no explicit policy, a request carrying cookies may come only from the page's own host: a cookie session must not ride a cross-site socket. */
+export function originAllowed(req: IncomingMessage, allowed: AllowedOrigins | undefined): boolean {
+  const origin = req.headers.origin
+  if (!origin) return true
+  if (typeof allowed === 'function') return allowed(origin, req)
+  if (allowed) return allowed.includes(origin)
+  if (!req.headers.cookie) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
+  }
+  return headers
+}
+
+/** The handshake as a MizanRequest, so `resolveUser` (cookie session, MWT header, `?token=` as Bearer) reads it as HTTP. */
+export function handshakeRequest(req: IncomingMessage, url: URL, signal: AbortSignal): MizanRequest {
+  const headers = toHeaders(req)
+  const token = url.searchParams.get('token')
+  if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
+  return { method: 'GET', url, headers, readBody: async () => '', raw: req, signal }
+}
+
+/** Answer the upgrade with an HTTP error and the usual envelope, then hang up. */
+export function rejectUpgrade(socket: Duplex, status: number, error: MizanError): void {
+  const body = JSON.stringify(envelopeOf(error))
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status] ?? 'Error'
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  )
+}

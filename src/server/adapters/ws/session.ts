@@ -1,0 +1,143 @@
+/**
+ * One open socket: reads frames and hands each to its handler (requests, channels, watches),
+ * writes through a single backpressure check, answers the heartbeat, and on close lets go of
+ * everything it held on the hub.
+ */
+import { WebSocket, type RawData } from 'ws'
+import { MizanError } from '../../../shared/errors.ts'
+import type { MizanUser, RequestContext } from '../../defineClient.ts'
+import type { MizanRequest } from '../../dispatch-types.ts'
+import { ChannelSubscriptions } from './channel-subscriptions.ts'
+import { ContextWatches } from './context-watches.ts'
+import type { SessionLink, WsEnv } from './env.ts'
+import { decodeFrame, pyText, type Frame } from './frames.ts'
+import { SessionRequests } from './requests.ts'
+
+export class Session implements SessionLink {
+  private readonly requests: SessionRequests
+  private readonly channels: ChannelSubscriptions
+  private readonly watches: ContextWatches
+  private serial: Promise<void> = Promise.resolve()
+  private queued = 0
+  private alive = true
+  private isClosed = false
+  private lastFrameAt = Date.now()
+
+  constructor(
+    private readonly env: WsEnv,
+    readonly ws: WebSocket,
+    private readonly request: MizanRequest,
+    private readonly abort: AbortController,
+  ) {
+    this.requests = new SessionRequests(env, this)
+    this.channels = new ChannelSubscriptions(env, this)
+    this.watches = new ContextWatches(env, this)
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary))
+    ws.on('pong', () => {
+      this.alive = true
+    })
+    // ws closes the socket itself after an error (1009 for an oversized frame); the listener keeps it from throwing.
+    ws.on('error', () => {})
+    ws.once('close', () => this.cleanup())
+  }
+
+  get closed(): boolean {
+    return this.isClosed
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.watches.size
+  }
+
+  closeIfIdle(): void {
+    const busy = this.channels.size || this.watches.size || this.requests.size || this.queued
+    if (!busy && Date.now() - this.lastFrameAt >= this.env.limits.idleTimeoutMs) this.ws.close(1000, 'Idle timeout')
+  }
+
+  beat(): void {
+    if (!this.alive) {
+      this.ws.terminate()
+      return
+    }
+    this.alive = false
+    this.ws.ping()
+  }
+
+  /** Anything sent goes through here: a peer that does not read is dropped before it costs more than `maxBufferedBytes`. */
+  sendText(text: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return
+    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.env.limits.maxBufferedBytes) {
+      this.env.report(new Error(`dropping a slow WebSocket consumer (${this.ws.bufferedAmount} bytes unsent)`), { fn: this.env.path })
+      this.ws.terminate()
+      return
+    }
+    this.ws.send(text)
+  }
+
+  send(frame: Frame): void {
+    this.sendText(JSON.stringify(frame))
+  }
+
+  context(): Promise<RequestContext<MizanUser>> {
+    return this.env.core.requestContext(this.request)
+  }
+
+  asMizanError(error: unknown, where: string): MizanError {
+    if (error instanceof MizanError) return error
+    this.env.report(error, { fn: where })
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    this.alive = true
+    this.lastFrameAt = Date.now()
+    const { limits, liveInvalidation } = this.env
+    const decoded = decodeFrame(data, isBinary, limits.maxFrameBytes, limits.maxJsonDepth)
+    if ('error' in decoded) return this.send({ error: decoded.error })
+    const { frame } = decoded
+    switch (frame['action']) {
+      case 'rpc':
+        return void this.requests.rpc(frame)
+      case 'ctx':
+        return void this.requests.ctx(frame)
+      case 'subscribe':
+        return this.serially(() => this.channels.subscribe(frame))
+      case 'unsubscribe':
+        return this.serially(() => this.channels.unsubscribe(frame))
+      case 'message':
+        return this.serially(() => this.channels.message(frame))
+      case 'watch':
+        if (liveInvalidation) return this.serially(() => this.watches.watch(frame))
+        break
+      case 'unwatch':
+        if (liveInvalidation) return this.serially(() => this.watches.unwatch(frame))
+        break
+    }
+    this.send({ error: `Unknown action: ${pyText(frame['action'])}` })
+  }
+
+  /** Channel and watch frames run in arrival order, so a `message` right after its `subscribe` finds it. */
+  private serially(work: () => Promise<void>): void {
+    const { maxInFlight } = this.env.limits
+    if (this.queued >= maxInFlight) return this.send({ error: `Too many pending requests (max ${maxInFlight})` })
+    this.queued++
+    this.serial = this.serial
+      .then(work)
+      .catch((error: unknown) => this.env.report(error, { fn: this.env.path }))
+      .finally(() => {
+        this.queued--
+      })
+  }
+
+  private cleanup(): void {
+    this.isClosed = true
+    this.abort.abort()
+    const leaveGroups = this.channels.detach()
+    const unwatchContexts = this.watches.detach()
+    // After pending channel work, so a subscribe finishing late does not leave a dangling group.
+    void this.serial.then(async () => {
+      await leaveGroups()
+      await unwatchContexts()
+    })
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The transport-neutral steps of a dispatcher: identity, calling a function (invalidate, merge,
+ * origin-cache purge, `onInvalidate`), and context bundles. The HTTP routes (dispatch.ts) and
+ * the WebSocket adapter both go through it, so a call means the same thing on either.
+ */
+import superjson from 'superjson'
+import { MizanError } from '../shared/errors.ts'
+import type { CallSuccessBody, InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
+import { ContextCache, type CacheOutcome } from './cache/context-cache.ts'
+import type { MizanUser, RequestContext } from './defineClient.ts'
+import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
+import { executeFunction, type ErrorReporter } from './execute.ts'
+import { resolveInvalidation, resolveMerges } from './invalidation.ts'
+import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
+import { coerceQueryValue } from './schema.ts'
+
+/** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
+export interface Invocation {
+  body: CallSuccessBody
+  response?: Response
+  invalidate: InvalidateEntry[]
+}
+
+/** The transport-neutral steps of a dispatcher, shared by the HTTP handlers and the WebSocket adapter. */
+export interface DispatchCore {
+  requestContext(req: MizanRequest): Promise<RequestContext<MizanUser>>
+  /** Execute a looked-up function; invalidate, merge, purge the origin cache and notify `onInvalidate`. */
+  invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation>
+  /** A context bundle as JSON text, through the origin cache when there is one. */
+  contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }>
+  /** A context bundle computed afresh (no cache). */
+  bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>>
+}
+
+/** The core, plus what only the HTTP routes reach past it for: view routes run a function with route params. */
+export interface DispatchCoreParts {
+  core: DispatchCore
+  requestContext(req: MizanRequest, routeParams?: Record<string, string>): Promise<RequestContext<MizanUser>>
+  execute(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>): Promise<unknown>
+  report: ErrorReporter
+}
+
+export const defaultReporter: ErrorReporter = (error, where) => console.error(`[mizan] ${where.fn}:`, error)
+
+export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser>): DispatchCoreParts {
+  const report = options.onError ?? defaultReporter
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const cache = options.cache ? new ContextCache(options.cache) : undefined
+
+  async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
+    const user = options.resolveUser ? await options.resolveUser(req) : null
+    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams, responseHeaders: new Headers() }
+  }
+
+  function execute(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>): Promise<unknown> {
+    return executeFunction(reg, args, ctx, report, options.coercion, timeoutMs)
+  }
+
+  function notify(reg: RegisteredFunction, invalidate: InvalidateEntry[], merge: MergeEntry[], ctx: RequestContext<MizanUser>): void {
+    const listener = options.onInvalidate
+    if (!listener || (!invalidate.length && !merge.length)) return
+    void Promise.resolve()
+      .then(() => listener({ fn: reg.wireName, invalidate, merge, user: ctx.user }))
+      .catch((error: unknown) => report(error, { fn: reg.wireName }))
+  }
+
+  async function invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation> {
+    const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
+    const result = await execute(reg, args, ctx)
+    const invalidate = resolveInvalidation(router, reg, args)
+    if (result instanceof Response) {
+      if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
+      notify(reg, invalidate, [], ctx)
+      const body: CallSuccessBody = { result: null }
+      if (invalidate.length) body.invalidate = invalidate
+      return { body, response: result, invalidate }
+    }
+    const payload: CallSuccessBody = { result }
+    if (wantsMeta) {
+      const { json, meta: outMeta } = superjson.serialize(result)
+      payload.result = json
+      if (outMeta) payload.meta = outMeta
+    }
+    if (invalidate.length) payload.invalidate = invalidate
+    const merges = resolveMerges(router, reg, args, payload.result)
+    if (merges.length) payload.merge = merges
+    if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
+    notify(reg, invalidate, merges, ctx)
+    return { body: payload, invalidate }
+  }
+
+  async function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
+    const settled = await Promise.allSettled(ctxDef.members.map((member) => execute(member, memberParams(member, query), ctx)))
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
+    const bundle: Record<string, unknown> = {}
+    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    for (const [wireName, index] of order) {
+      const outcome = settled[index]
+      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+    }
+    return bundle
+  }
+
+  async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
+    const compute = async () => JSON.stringify(await bundleOf(ctxDef, params, ctx))
+    if (!cache) return { body: await compute(), outcome: 'BYPASS' }
+    // Query strings and JSON params normalize to the same cache key (keys.ts), so HTTP and WebSocket share entries.
+    return cache.fetch(ctxDef, params as Record<string, string>, userIdOf(ctx), compute)
+  }
+
+  return {
+    core: { requestContext: (req) => requestContext(req), invoke, contextText, bundle: bundleOf },
+    requestContext,
+    execute,
+    report,
+  }
+}
+
+/** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */
+function userIdOf(ctx: RequestContext<MizanUser>): string | null {
+  return ctx.user && ctx.user.id !== 0 && ctx.user.id !== '' ? String(ctx.user.id) : null
+}
+
+/** Query-string values are coerced to their declared kind; JSON values (WebSocket params) pass as they are. */
+function memberParams(member: RegisteredFunction, query: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!member.params.length) return undefined
+  const out: Record<string, unknown> = {}
+  for (const p of member.params) {
+    const value = query[p.name]
+    if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
+  }
+  return out
+}
+
+function deserializeArgs(json: unknown, meta: unknown): unknown {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
+  try {
+    return superjson.deserialize({ json: json as never, meta: meta as never })
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Malformed superjson metadata')
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What every transport of the dispatcher shares: the request an adapter produces, the options
+ * the HTTP handlers and the WebSocket adapter both take, and the event live invalidation hears.
+ */
+import type { Dialect, InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
+import type { ContextCacheOptions } from './cache/context-cache.ts'
+import type { MizanUser } from './defineClient.ts'
+import type { Coercion, ErrorReporter } from './execute.ts'
+
+/** The runtime-neutral request every adapter produces. */
+export interface MizanRequest {
+  method: string
+  url: URL
+  headers: Headers
+  /** Reads the body as text; adapters enforce the size limit and throw `BodyTooLargeError`. */
+  readBody(): Promise<string>
+  /** The body as bytes, for multipart form posts; absent where a transport has no raw body. */
+  readBytes?(): Promise<Uint8Array>
+  raw: unknown
+  signal: AbortSignal
+}
+
+export type UserResolver<TUser extends MizanUser = MizanUser> = (req: MizanRequest) => TUser | null | Promise<TUser | null>
+
+export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
+  /** Spelling of prefix and headers: `'mizan'` (default) or `'izana'` for the published Python packages. */
+  dialect?: Dialect
+  /** Mount path; defaults to the dialect's (`/api/mizan`). */
+  prefix?: string
+  /** Who is calling. Throw a `MizanError('UNAUTHORIZED')` for a bad token: it is never retried as anonymous. */
+  resolveUser?: UserResolver<TUser>
+  /** `'always'` (default, as Django): every POST needs the CSRF header; `'cookie'`: only requests that carry cookies; `false`: off. */
+  csrf?: 'always' | 'cookie' | false
+  /** Name missing functions in NOT_FOUND messages. */
+  debug?: boolean
+  /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
+  coercion?: Coercion
+  /** Origin cache of context bundles (`MemoryCache` or `RedisCache`), keyed as the Python core keys them. */
+  cache?: ContextCacheOptions
+  /** Longest a server function may run before answering 504 (default 30 s; a function's `timeout` wins). */
+  timeoutMs?: number
+  /** Deepest accepted JSON nesting of a request body (default 64). */
+  maxJsonDepth?: number
+  /** Longest accepted query string, in bytes (default 8 KiB). */
+  maxQueryBytes?: number
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  maxBodyBytes?: number
+  onError?: ErrorReporter
+  /**
+   * Told after every successful call that invalidates or merges (over HTTP or WebSocket), e.g.
+   * `hub.invalidated` from `createChannelHub` for live invalidation. Not awaited; failures are reported.
+   */
+  onInvalidate?: (event: InvalidationEvent) => void | Promise<void>
+}
+
+/** What a successful mutation changed, for live invalidation. */
+export interface InvalidationEvent {
+  /** Wire name of the function that ran. */
+  fn: string
+  invalidate: InvalidateEntry[]
+  merge: MergeEntry[]
+  user: MizanUser | null
+}
