@@ -1,13 +1,16 @@
 /**
- * One node:http server for the whole example: Mizan under /api/mizan, and the built web app
- * (examples/fullstack/web/dist) for every other path, so the page and the API share one origin
- * and cookies (session, CSRF) need no CORS setup.
+ * One node:http server for the whole example: Mizan under /api/mizan, the Mizan WebSocket at /ws/
+ * (channels and live invalidation, on the same port), and the built web app
+ * (examples/fullstack/web/dist) for every other path, so the page, the API and the socket share
+ * one origin and cookies (session, CSRF) need no CORS setup.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createNodeHandler } from '../../../src/server/adapters/node.ts'
+import { attachWebSocket, type MizanWebSocketServer } from '../../../src/server/adapters/ws.ts'
+import { createChannelHub, type ChannelHub } from '../../../src/server/index.ts'
 import { router } from './router.ts'
 import { renderSsrPage } from './ssr-page.tsx'
 import { userFromHeaders, type DemoUser } from './session.ts'
@@ -38,6 +41,9 @@ export interface StartOptions {
 export interface RunningServer {
   server: Server
   url: string
+  /** Where channel messages and live invalidations fan out (in memory: one process). */
+  hub: ChannelHub
+  websocket: MizanWebSocketServer
   close(): Promise<void>
 }
 
@@ -89,9 +95,16 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   const staticRoot = options.staticDir ? resolve(options.staticDir) : undefined
+  const resolveUser = (req: { headers: Headers }) => userFromHeaders(req.headers)
+  // In memory, no Redis: one process hears all of its sockets. A multi-process deployment would
+  // give it a RedisBus (mizan-ts/channels/redis) and share it between processes.
+  const hub = createChannelHub()
   const mizan = createNodeHandler<DemoUser>(router, {
     prefix: API_PREFIX,
-    resolveUser: (req) => userFromHeaders(req.headers),
+    resolveUser,
+    // A mutation over HTTP tells the hub what it invalidated or merged; the hub pushes that to
+    // every socket watching the affected bundles (live invalidation, in other browsers too).
+    onInvalidate: hub.invalidated,
   })
   const server = createServer((req, res) => {
     void mizan(req, res, (err?: unknown) => {
@@ -116,6 +129,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       })
     })
   })
+  // The socket shares the port: `upgrade` requests to /ws/ go to Mizan, everything else stays HTTP.
+  // Same identity as HTTP (the session cookie rides the handshake), same origin check (a cookie
+  // session only from this host). The adapter wires its own socket mutations into the hub, so
+  // `onInvalidate` is given to the HTTP handler above only.
+  const websocket = attachWebSocket<DemoUser>(server, router, { prefix: API_PREFIX, resolveUser, hub, liveInvalidation: true })
   try {
     await listen(server, host, options.port ?? 3000)
   } catch (err) {
@@ -126,11 +144,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     server,
     url: `http://${host}:${port}/`,
-    close: () =>
-      new Promise<void>((done) => {
+    hub,
+    websocket,
+    close: async () => {
+      // Upgraded sockets are no longer the http server's: close them first (1001, "going away").
+      await websocket.close()
+      await new Promise<void>((done) => {
         server.close(() => done())
         // Keep-alive sockets from the browser would otherwise hold close() open.
         server.closeAllConnections()
-      }),
+      })
+    },
   }
 }

@@ -8,7 +8,7 @@ import { endSession, startSession, type DemoUser } from './session.ts'
 import { ContactSchema } from '../shared/contact-form.ts'
 import { memberByUsername, members, messages, notes, posts } from './store.ts'
 
-const { defineClient, defineForm, createRouter } = createMizan<DemoUser>()
+const { defineClient, defineForm, defineChannel, createRouter } = createMizan<DemoUser>()
 
 /**
  * One schema object for the `userProfile` slot and for `renameUser`'s result: that identity
@@ -149,6 +149,31 @@ export const contact = defineForm({
   },
 })
 
+// ── a channel (over the WebSocket at /ws/) ─────────────────────────────────
+
+/** Rooms are a fixed list: a subscription to anything else is refused before `authorize` runs. */
+export const CHAT_ROOMS = ['team', 'random'] as const
+
+/**
+ * `mizan.useChatChannel({ room })` in the browser. Anyone may read a room (like the directory
+ * itself); only a signed-in member may speak, and the server, not the client, says who spoke
+ * and when: the client sends `{ text }` only.
+ */
+export const chat = defineChannel({
+  params: z.object({ room: z.enum(CHAT_ROOMS) }),
+  clientMessage: z.object({ text: z.string().trim().min(1, 'Say something').max(280, 'At most 280 characters') }),
+  message: z.object({ text: z.string(), from: z.string(), at: z.string() }),
+  // Reading is public. `authorize` runs on every subscribe and every message, so the
+  // "signed in to speak" rule lives in `onMessage`, where a refusal answers the sender alone.
+  authorize: () => true,
+  group: ({ room }) => `chat:${room}`,
+  onMessage: ({ text }, _params, ctx) => {
+    const member = ctx.user ? members.get(ctx.user.id) : undefined
+    if (!member) throw new MizanError('UNAUTHORIZED', 'Sign in to chat')
+    return { text, from: member.name, at: new Date().toISOString() }
+  },
+})
+
 export const router = createRouter({
   currentUser,
   siteInfo,
@@ -162,6 +187,7 @@ export const router = createRouter({
   logout,
   echo,
   contact,
+  chat,
 })
 
 export type AppRouter = typeof router

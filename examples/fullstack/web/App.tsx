@@ -1,3 +1,4 @@
+import { ChatPanel } from './chat-panel.tsx'
 import { ContactPanel } from './contact-panel.tsx'
 import { EchoPanel } from './echo-panel.tsx'
 import { EditPanel } from './edit-panel.tsx'
@@ -36,6 +37,7 @@ export function App() {
         </div>
         <div className="contact-row">
           <ContactPanel />
+          <ChatPanel />
         </div>
       </main>
     </div>

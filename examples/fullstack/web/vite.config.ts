@@ -27,6 +27,8 @@ export default defineConfig({
     proxy: {
       // Same origin in dev as in production, so session and CSRF cookies just work.
       '/api': { target: process.env['MIZAN_API_URL'] ?? 'http://127.0.0.1:3001', changeOrigin: false },
+      // The Mizan WebSocket (channels, live invalidation) is served by the same API process.
+      '/ws': { target: process.env['MIZAN_API_URL'] ?? 'http://127.0.0.1:3001', changeOrigin: false, ws: true },
     },
   },
 })

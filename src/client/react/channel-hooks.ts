@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import { applyMizanResponse } from './apply-response.ts'
+import { applyToQueryClient } from './apply-response.ts'
+import { LiveEchoFilter, onOwnEffects } from './live-echo.ts'
 import { useRuntime } from './runtime.ts'
 import type { ChannelHookOptions, ChannelState } from './channel-types.ts'
 import { canonicalParams, realtimeOf, type ChannelStatus, type ChannelSubscription, type ConnectionStatus } from '../ws-transport.ts'
@@ -83,10 +84,21 @@ export function useLiveInvalidation(enabled = true): void {
     const stopCache = cache.subscribe((event) => {
       if (event.type === 'added' || event.type === 'removed') sync()
     })
-    const stopFrames = realtime.onInvalidate((entries) => void applyMizanResponse(queryClient, { invalidate: entries }))
+    // Our own mutations come back as frames too: those entries are dropped (live-echo.ts).
+    const mutating = { mutationKey: ['mizan'] }
+    const echoes = new LiveEchoFilter({
+      apply: (entries) => void applyToQueryClient(queryClient, { invalidate: entries }),
+      busy: () => queryClient.isMutating(mutating) > 0,
+    })
+    const stopOwn = onOwnEffects(queryClient, (effects) => echoes.own(effects))
+    const stopMutations = queryClient.getMutationCache().subscribe(() => echoes.settled())
+    const stopFrames = realtime.onInvalidate((entries) => echoes.frame(entries))
     return () => {
       stopCache()
       stopFrames()
+      stopOwn()
+      stopMutations()
+      echoes.dispose()
       for (const stop of watching.values()) stop()
     }
   }, [client, queryClient, enabled])
