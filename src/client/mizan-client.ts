@@ -1,5 +1,5 @@
 import { parseInvalidateHeader } from '../shared/invalidate-header.ts'
-import { DIALECTS, ROUTES, SUPERJSON_HEADER, type InvalidateEntry, type MergeEntry } from '../shared/protocol.ts'
+import { DIALECTS, ROUTES, SUPERJSON_HEADER, type InvalidateEntry, type MergeEntry, CLIENT_ID_HEADER } from '../shared/protocol.ts'
 import type { AnyRouter } from '../shared/types.ts'
 import { createCookieStore } from './cookies.ts'
 import { createCsrfManager } from './csrf.ts'
@@ -43,10 +43,13 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
   const transformer = options.transformer
   const retryPolicy = { retries: options.retry?.context ?? 2, baseDelayMs: options.retry?.baseDelayMs ?? 200 }
+  // Sent with every call so live invalidation spares this client its own changes.
+  const clientId = newClientId()
+  const userHeaders = options.headers
   const transport: Transport = {
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     credentials: options.credentials ?? 'same-origin',
-    headers: options.headers,
+    headers: async () => mergeHeaders(userHeaders, { [CLIENT_ID_HEADER]: clientId }),
     cookies: createCookieStore(),
   }
   const wantsMeta: HeadersInit = transformer ? { [SUPERJSON_HEADER]: '1' } : {}
@@ -54,7 +57,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   // One socket per client, opened on first use (a call routed to it, a channel, a watch).
   let socket: WsConnection | undefined
   const ws = () =>
-    (socket ??= new WsConnection({ ...options.websocket, baseUrl, clientHeaders: options.headers, cookies: transport.cookies }))
+    (socket ??= new WsConnection({ ...options.websocket, baseUrl, clientId, clientHeaders: options.headers, cookies: transport.cookies }))
   const routing = options.transport ?? 'http'
   // Forms (`<form>.schema|validate|submit`, dotted wire names) always use HTTP, whatever the routing.
   const viaSocket = (key: string) =>
@@ -174,4 +177,10 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
   // The channel methods are reached through `realtimeOf(client)` (ws-transport.ts), typed from the router.
   return client as unknown as MizanClient<R>
+}
+
+function newClientId(): string {
+  const bytes = new Uint8Array(12)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

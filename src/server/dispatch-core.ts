@@ -1,3 +1,4 @@
+import { CLIENT_ID_HEADER, isClientId } from '../shared/protocol.ts'
 /**
  * The transport-neutral steps of a dispatcher: identity, calling a function (invalidate, merge,
  * origin-cache purge, `onInvalidate`), and context bundles. The HTTP routes (dispatch.ts) and
@@ -60,14 +61,19 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     const listener = options.onInvalidate
     if (!listener || (!invalidate.length && !merge.length)) return
     void Promise.resolve()
-      .then(() => listener({ fn: reg.wireName, invalidate, merge, user: ctx.user }))
+      .then(() => {
+        const origin = ctx.headers.get(CLIENT_ID_HEADER)
+        return listener({ fn: reg.wireName, invalidate, merge, user: ctx.user, ...(isClientId(origin) ? { origin } : {}) })
+      })
       .catch((error: unknown) => report(error, { fn: reg.wireName }))
   }
 
   async function invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation> {
     const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
     const result = await execute(reg, args, ctx)
-    const invalidate = resolveInvalidation(router, reg, args)
+    // A refused form submit changed nothing: no invalidation, merge, purge or live notice.
+    const refused = reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined
+    const invalidate = refused ? [] : resolveInvalidation(router, reg, args)
     if (result instanceof Response) {
       if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
       notify(reg, invalidate, [], ctx)

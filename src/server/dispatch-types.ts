@@ -60,4 +60,6 @@ export interface InvalidationEvent {
   invalidate: InvalidateEntry[]
   merge: MergeEntry[]
   user: MizanUser | null
+  /** The client id of the caller (`X-Mizan-Client`), whose own socket is not told again. */
+  origin?: string
 }

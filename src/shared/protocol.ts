@@ -120,6 +120,17 @@ export type Dialect = keyof typeof DIALECTS
 export const CSRF_COOKIE = 'csrftoken'
 export const CSRF_HEADER = 'X-CSRFToken'
 
+/**
+ * Mizan-TS extension: a random id each client sends with its calls (and as `?client=` on its
+ * socket), so live invalidation can skip the client that made the change — it already applied
+ * its own response.
+ */
+export const CLIENT_ID_HEADER = 'X-Mizan-Client'
+
+export function isClientId(value: string | null | undefined): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(value)
+}
+
 /** Mizan-TS extension: a client that sends this header gets superjson metadata in `meta`. */
 export const SUPERJSON_HEADER = 'X-Mizan-Superjson'
 

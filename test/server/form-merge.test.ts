@@ -31,3 +31,22 @@ describe('form submit with merge', () => {
     expect(body.merge).toBeUndefined()
   })
 })
+
+describe('refused form submits', () => {
+  it('announce no invalidation (regression: a refused submit made every watcher refetch)', async () => {
+    const events: unknown[] = []
+    const r = createRouter({
+      inbox: defineClient({ context: 'inbox', input: z.object({ user_id: z.number() }) }, () => []),
+      contact: defineForm({ schema: z.object({ user_id: z.number(), text: z.string().min(3) }), affects: 'inbox', onSubmit: () => ({ ok: true }) }),
+    })
+    const h = createFetchHandler(r, { csrf: false, onInvalidate: (e) => void events.push(e) })
+    const send = async (args: object) =>
+      (await h(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn: 'contact.submit', args }) }))).json()
+    const refused = (await send({ user_id: 1, text: 'x' })) as { invalidate?: unknown }
+    expect(refused.invalidate).toBeUndefined()
+    const accepted = (await send({ user_id: 1, text: 'hello' })) as { invalidate?: unknown }
+    expect(accepted.invalidate).toEqual([{ context: 'inbox', params: { user_id: 1 } }])
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(events).toHaveLength(1)
+  })
+})

@@ -1,7 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { WireBundle } from '../types.ts'
-import { reportOwnEffects } from './live-echo.ts'
 import { matchesContext, matchesEntry } from './query-keys.ts'
 
 export interface MizanResponseEffects {
@@ -29,13 +28,6 @@ export function mergeIntoBundle(bundle: WireBundle, entry: MergeEntry): WireBund
  * Resolves when those refetches settle, so `await`ing it means the UI data is fresh.
  */
 export async function applyMizanResponse(queryClient: QueryClient, effects: MizanResponseEffects): Promise<void> {
-  // Our own response: live invalidation must not refetch these again when the server echoes them.
-  reportOwnEffects(queryClient, effects)
-  await applyToQueryClient(queryClient, effects)
-}
-
-/** The cache work of `applyMizanResponse`, for effects that are not our own call's (live frames). */
-export async function applyToQueryClient(queryClient: QueryClient, effects: MizanResponseEffects): Promise<void> {
   for (const entry of effects.merge ?? []) {
     queryClient.setQueriesData<WireBundle>({ predicate: matchesContext(entry.context, entry.params) }, (bundle) =>
       bundle === undefined ? undefined : mergeIntoBundle(bundle, entry),

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import { applyToQueryClient } from './apply-response.ts'
-import { LiveEchoFilter, onOwnEffects } from './live-echo.ts'
+import { applyMizanResponse } from './apply-response.ts'
 import { useRuntime } from './runtime.ts'
 import type { ChannelHookOptions, ChannelState } from './channel-types.ts'
 import { canonicalParams, realtimeOf, type ChannelStatus, type ChannelSubscription, type ConnectionStatus } from '../ws-transport.ts'
@@ -84,21 +83,10 @@ export function useLiveInvalidation(enabled = true): void {
     const stopCache = cache.subscribe((event) => {
       if (event.type === 'added' || event.type === 'removed') sync()
     })
-    // Our own mutations come back as frames too: those entries are dropped (live-echo.ts).
-    const mutating = { mutationKey: ['mizan'] }
-    const echoes = new LiveEchoFilter({
-      apply: (entries) => void applyToQueryClient(queryClient, { invalidate: entries }),
-      busy: () => queryClient.isMutating(mutating) > 0,
-    })
-    const stopOwn = onOwnEffects(queryClient, (effects) => echoes.own(effects))
-    const stopMutations = queryClient.getMutationCache().subscribe(() => echoes.settled())
-    const stopFrames = realtime.onInvalidate((entries) => echoes.frame(entries))
+    const stopFrames = realtime.onInvalidate((entries) => void applyMizanResponse(queryClient, { invalidate: entries }))
     return () => {
       stopCache()
       stopFrames()
-      stopOwn()
-      stopMutations()
-      echoes.dispose()
       for (const stop of watching.values()) stop()
     }
   }, [client, queryClient, enabled])

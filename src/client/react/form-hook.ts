@@ -3,7 +3,6 @@ import { useMutation, useQuery, type MutationFunctionContext } from '@tanstack/r
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { MizanError } from '../../shared/errors.ts'
 import { applyMizanResponse } from './apply-response.ts'
-import { reportOwnEffects } from './live-echo.ts'
 import {
   errorsFromFailure,
   errorsFromWire,
@@ -123,8 +122,6 @@ export function createFormHook(key: string, hookName: string) {
           const body = (isRecord(outcome.result) ? outcome.result : { success: true, data: outcome.result }) as SubmitBody
           // A refused form changed nothing, so its invalidate/merge (if any) are not applied.
           if (body.success !== false) await applyMizanResponse(context.client, outcome)
-          // Still announced as ours: a server that notifies live watchers of a refused submit must not make us refetch.
-          else reportOwnEffects(context.client, outcome)
           return body
         },
       },

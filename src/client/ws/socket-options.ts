@@ -37,6 +37,8 @@ export interface WebSocketClientOptions {
 export interface WsConnectionOptions extends WebSocketClientOptions {
   /** The client's `baseUrl`, to derive the socket URL from. */
   baseUrl: string
+  /** The client's id, sent as `?client=` so live invalidation skips this client's own changes. */
+  clientId?: string
   /** The client's own headers and cookie jar, for the handshake where headers can be set. */
   clientHeaders?: HeadersOption
   cookies?: CookieStore
@@ -58,6 +60,7 @@ export async function socketUrl(options: WsConnectionOptions): Promise<string> {
   const url = new URL(options.url ?? defaultUrl(options.baseUrl))
   const token = typeof options.token === 'function' ? await options.token() : options.token
   if (token) url.searchParams.set('token', token)
+  if (options.clientId) url.searchParams.set('client', options.clientId)
   return url.toString()
 }
 

@@ -35,18 +35,22 @@ export class RedisCache implements CacheBackend {
         : url
     // An unhandled 'error' event would crash the process; outages are reported by the callers.
     this.client.on('error', () => {})
+    if (this.client.status === 'ready') this.connectedOnce = true
+    else this.client.once('ready', () => (this.connectedOnce = true))
     this.namespace = options.namespace ?? 'mizan:'
     this.defaultTtl = options.defaultTtlSeconds ?? 86_400
   }
 
   private firstConnection: Promise<void> | undefined
+  /** Set once the client has been ready: from then on an outage must fail fast, never wait. */
+  private connectedOnce = false
 
   /**
    * Only the first connection is awaited (bounded), so a cache used right after boot works;
    * later outages fail fast instead of queueing requests behind a dead socket.
    */
   private ready(): Promise<void> {
-    if (this.client.status === 'ready') return Promise.resolve()
+    if (this.client.status === 'ready' || this.connectedOnce) return Promise.resolve()
     this.firstConnection ??= new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer)

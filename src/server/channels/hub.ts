@@ -18,7 +18,8 @@ export interface ChannelHubOptions {
 
 /** A socket that watches contexts, as the hub sees it; it decides which entries concern it. */
 export interface LiveListener {
-  invalidate(entries: readonly InvalidateEntry[]): void
+  /** `origin`: the client id that made the change, if it said. */
+  invalidate(entries: readonly InvalidateEntry[], origin?: string): void
 }
 
 /** JSON with sorted keys, so equal params name the same group and subscription. */
@@ -143,9 +144,9 @@ export class ChannelHub {
    * Pass as `onInvalidate` to the HTTP handlers (the WebSocket adapter wires its own): every
    * process's watchers of the affected contexts get an invalidation frame.
    */
-  readonly invalidated = async (event: Pick<InvalidationEvent, 'invalidate' | 'merge'>): Promise<void> => {
+  readonly invalidated = async (event: Pick<InvalidationEvent, 'invalidate' | 'merge' | 'origin'>): Promise<void> => {
     const entries = liveEntries(event)
-    if (entries.length) await this.bus.publish(this.invalidationTopic, JSON.stringify({ invalidate: entries }))
+    if (entries.length) await this.bus.publish(this.invalidationTopic, JSON.stringify({ invalidate: entries, origin: event.origin }))
   }
 
   async watch(context: string, listener: LiveListener): Promise<void> {
@@ -165,8 +166,9 @@ export class ChannelHub {
 
   private deliverInvalidation(payload: string): void {
     let entries: InvalidateEntry[]
+    let origin: string | undefined
     try {
-      entries = (JSON.parse(payload) as { invalidate: InvalidateEntry[] }).invalidate
+      ;({ invalidate: entries, origin } = JSON.parse(payload) as { invalidate: InvalidateEntry[]; origin?: string })
     } catch (error) {
       this.onError(error, 'invalid live-invalidation payload on the bus')
       return
@@ -178,7 +180,7 @@ export class ChannelHub {
     }
     for (const listener of listeners) {
       try {
-        listener.invalidate(entries)
+        listener.invalidate(entries, origin)
       } catch (error) {
         this.onError(error, 'live invalidation')
       }

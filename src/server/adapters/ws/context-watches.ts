@@ -82,7 +82,9 @@ export class ContextWatches implements LiveListener {
    * scoped entry only when its params are among the watched ones, so nobody learns the
    * params another user's mutation touched.
    */
-  invalidate(entries: readonly InvalidateEntry[]): void {
+  invalidate(entries: readonly InvalidateEntry[], origin?: string): void {
+    // The client that made the change applied its own response already; telling it again would refetch.
+    if (origin !== undefined && origin === this.session.clientId) return
     const out: InvalidateEntry[] = []
     for (const entry of entries) {
       if (typeof entry === 'string') {

@@ -46,6 +46,8 @@ export interface SessionLink {
   readonly closed: boolean
   /** Channel subscriptions plus context watches: `maxSubscriptions` bounds both together. */
   readonly subscriptionCount: number
+  /** The client id the socket was opened with (`?client=`), if any. */
+  readonly clientId: string | undefined
 }
 
 /** Runs `release` for each name in turn; a failure is reported and the others still run. */

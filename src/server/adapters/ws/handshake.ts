@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { MizanError } from '../../../shared/errors.ts'
+import { CLIENT_ID_HEADER, isClientId } from '../../../shared/protocol.ts'
 import type { MizanRequest } from '../../dispatch-types.ts'
 import { envelopeOf } from '../../http-parts.ts'
 
@@ -35,6 +36,9 @@ export function handshakeRequest(req: IncomingMessage, url: URL, signal: AbortSi
   const headers = toHeaders(req)
   const token = url.searchParams.get('token')
   if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
+  // Browsers cannot set handshake headers: the client id comes as `?client=`, and is read like the call header.
+  const client = url.searchParams.get('client')
+  if (isClientId(client) && !headers.has(CLIENT_ID_HEADER)) headers.set(CLIENT_ID_HEADER, client)
   return { method: 'GET', url, headers, readBody: async () => '', raw: req, signal }
 }
 

@@ -3,6 +3,7 @@
  * writes through a single backpressure check, answers the heartbeat, and on close lets go of
  * everything it held on the hub.
  */
+import { CLIENT_ID_HEADER } from '../../../shared/protocol.ts'
 import { WebSocket, type RawData } from 'ws'
 import { MizanError } from '../../../shared/errors.ts'
 import type { MizanUser, RequestContext } from '../../defineClient.ts'
@@ -39,6 +40,10 @@ export class Session implements SessionLink {
     // ws closes the socket itself after an error (1009 for an oversized frame); the listener keeps it from throwing.
     ws.on('error', () => {})
     ws.once('close', () => this.cleanup())
+  }
+
+  get clientId(): string | undefined {
+    return this.request.headers.get(CLIENT_ID_HEADER) ?? undefined
   }
 
   get closed(): boolean {
