@@ -22,6 +22,12 @@ export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS'
 export class ContextCache {
   private readonly inflight = new Map<string, Promise<string>>()
   private down = false
+  /**
+   * Contexts a mutation could not purge while the backend was away. If it comes back with its
+   * data (a network blip, a persistent Redis), their old bundles must not be served: they are
+   * dropped by prefix before the context is read from the cache again.
+   */
+  private readonly unpurged = new Set<string>()
 
   constructor(private readonly options: ContextCacheOptions) {}
 
@@ -29,7 +35,7 @@ export class ContextCache {
     ;(this.options.log ?? ((m, e) => console.warn(`[mizan] ${m}`, e ?? '')))(message, error)
   }
 
-  private async guard<T>(op: () => Promise<T>, fallback: T): Promise<T> {
+  private async guard<T, F = T>(op: () => Promise<T>, fallback: F): Promise<T | F> {
     try {
       const value = await op()
       if (this.down) {
@@ -61,6 +67,8 @@ export class ContextCache {
     compute: () => Promise<string>,
   ): Promise<{ body: string; outcome: CacheOutcome }> {
     if (ctx.cache === false) return { body: await compute(), outcome: 'BYPASS' }
+    if (this.unpurged.size) await this.replayPurges()
+    if (this.unpurged.has(ctx.name)) return { body: await compute(), outcome: 'BYPASS' }
     const key = this.keyFor(ctx, params, userId)
     const cached = await this.guard(() => this.options.backend.get(key), null)
     if (cached !== null) return { body: cached, outcome: 'HIT' }
@@ -77,25 +85,34 @@ export class ContextCache {
   /**
    * A broad entry drops every bundle of the context; a scoped one drops the bundle for those
    * params, for the caller and for anonymous readers. Merges purge like scoped entries, so the
-   * next read is not stale.
+   * next read is not stale. A purge that fails during an outage is replayed, broadly, before
+   * that context is served from the cache again.
    */
   async purge(router: AnyServerRouter, entries: readonly (InvalidateEntry | MergeEntry)[], userId: string | null): Promise<void> {
+    const { backend } = this.options
+    const failed: unique symbol = Symbol('failed')
     for (const entry of entries) {
-      if (typeof entry === 'string') {
-        await this.guard(() => this.options.backend.deleteByPrefix(contextKeyPrefix(entry)), 0)
-        continue
-      }
-      if (!('context' in entry)) continue
-      const ctx = router.contexts.get(entry.context)
+      const name = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
+      const ctx = name === undefined ? undefined : router.contexts.get(name)
       if (!ctx) continue
-      const params = entry.params ?? {}
-      if (!Object.keys(params).length) {
-        await this.guard(() => this.options.backend.deleteByPrefix(contextKeyPrefix(ctx.name)), 0)
-        continue
-      }
+      const params = typeof entry === 'string' ? {} : (entry.params ?? {})
       const owners = userId === null ? [null] : [userId, null]
-      for (const owner of owners) {
-        await this.guard(() => this.options.backend.delete(this.keyFor(ctx, params, owner)), false)
+      const outcome = !Object.keys(params).length
+        ? await this.guard(() => backend.deleteByPrefix(contextKeyPrefix(ctx.name)), failed)
+        : await this.guard(async () => {
+            for (const owner of owners) await backend.delete(this.keyFor(ctx, params, owner))
+          }, failed)
+      if (outcome === failed) this.unpurged.add(ctx.name)
+    }
+  }
+
+  private async replayPurges(): Promise<void> {
+    for (const name of [...this.unpurged]) {
+      try {
+        await this.options.backend.deleteByPrefix(contextKeyPrefix(name))
+        this.unpurged.delete(name)
+      } catch {
+        return
       }
     }
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
-import { MemoryCache } from '../../../src/server/cache/backend.ts'
+import { MemoryCache, type CacheBackend } from '../../../src/server/cache/backend.ts'
 import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
 import { createMizan } from '../../../src/server/index.ts'
 import { PrivateRedis } from './redis-server.ts'
@@ -137,4 +137,28 @@ describe('Redis outage', () => {
       await redis.stop()
     }
   }, 30_000)
+})
+
+describe('purges lost to an outage', () => {
+  it('are replayed before the context is served from the cache again (regression: a stale HIT after a Redis blip)', async () => {
+    // The real Redis keeps its data through the "blip"; only deletes fail while it lasts.
+    let blip = false
+    const flaky: CacheBackend = {
+      get: (key) => shared.get(key),
+      set: (key, value, ttl) => shared.set(key, value, ttl),
+      delete: (key) => (blip ? Promise.reject(new Error('connection lost')) : shared.delete(key)),
+      deleteByPrefix: (prefix) => (blip ? Promise.reject(new Error('connection lost')) : shared.deleteByPrefix(prefix)),
+      clear: () => shared.clear(),
+    }
+    const app = serve(buildRouter(), flaky as RedisCache, () => {})
+    const before = await app.ctx('user', '?user_id=1')
+    expect((await app.ctx('user', '?user_id=1')).cache).toBe('HIT')
+    blip = true
+    expect(await app.call('update_user', { user_id: 1 })).toBe(200)
+    blip = false
+    const after = await app.ctx('user', '?user_id=1')
+    expect(after.cache).not.toBe('HIT')
+    expect(after.body['user_card']!.n).not.toBe(before.body['user_card']!.n)
+    expect((await app.ctx('user', '?user_id=1')).cache).toBe('HIT')
+  })
 })
