@@ -1,16 +1,13 @@
 import type { AnyRouter } from '../shared/types.ts'
-import { createElement, type ReactNode } from 'react'
 import type { MizanClientOptions, OptionsArgs, TypedTransportOption } from './options.ts'
-import { createChannelHook, LiveInvalidation, useConnectionStatus, useLiveInvalidation } from './react/channel-hooks.ts'
-import type { ChannelHooks, RealtimeHooks, RealtimeReactOptions } from './react/channel-types.ts'
-import type { MizanProviderProps } from './react/mizan-provider.tsx'
-import { createContextProvider } from './react/context-provider.tsx'
-import { createFormHook } from './react/form-hook.ts'
+import type { ChannelHooks, RealtimeHooks } from './react/channel-types.ts'
 import { parseHookName } from './react/hook-names.ts'
 import { createContextHook, createFunctionHook } from './react/hooks.ts'
 import { kernelFor } from './react/kernel-registry.ts'
 import { createMizanProvider } from './react/mizan-provider.tsx'
+import { pluginHook, type MizanPluginsOption } from './react/plugin.ts'
 import { callMutation, callQuery, contextQuery } from './react/query-builders.ts'
+import { createContextProvider } from './react/scope-gate.tsx'
 import { useRuntime } from './react/runtime.ts'
 import type { MizanReact, MizanReactOptions } from './react/types.ts'
 import type { WireBundle } from './types.ts'
@@ -31,57 +28,37 @@ import { createNaming } from './wire-names.ts'
  * `mizan.UserContext` is one stable component. `queryOptions`/`mutationOptions` work outside
  * components: their functions look the kernel up through the QueryClient they run in, which
  * `<MizanContext>` binds (or `registerMizanClient(queryClient, client)` outside React).
+ *
+ * Forms, channels, live invalidation and SSR seeding are plug-ins, each from its own entry:
+ * `createMizanReact<AppRouter>({ use: [forms, channels, live, ssr] })`.
  */
 export function createMizanReact<R extends AnyRouter>(
-  ...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & RealtimeReactOptions>
+  ...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & MizanPluginsOption>
 ): MizanReact<R> & ChannelHooks<R> & RealtimeHooks {
-  const { live = false, ...clientOptions } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & RealtimeReactOptions
-  const options = clientOptions as MizanClientOptions<AnyRouter>
+  const { use: plugins = [], ...options } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & MizanPluginsOption
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
-  const toRouterKeys = (bundle: WireBundle) => Object.fromEntries(Object.entries(bundle).map(([wire, value]) => [naming.keyOf(wire), value]))
-
-  function useMizan() {
-    const { client, queryClient } = useRuntime('useMizan')
-    return { client, queryClient }
+  const select = (bundle: WireBundle) => Object.fromEntries(Object.entries(bundle).map(([wire, value]) => [naming.keyOf(wire), value]))
+  const core: Record<string, unknown> = {
+    useMizan: () => useRuntime('useMizan'),
+    queryOptions: {
+      context: (name: string, params?: unknown) => ({ ...contextQuery(name, params, kernelFor), select }),
+      call: (key: string, input?: unknown) => callQuery(key, naming.wireName(key), input, kernelFor),
+    },
+    mutationOptions: (key: string) => callMutation(key, naming.wireName(key), kernelFor),
   }
 
-  const queryOptions = {
-    context: (name: string, params?: unknown) => ({ ...contextQuery(name, params, kernelFor), select: toRouterKeys }),
-    call: (key: string, input?: unknown) => callQuery(key, naming.wireName(key), input, kernelFor),
-  }
-  const mutationOptions = (key: string) => callMutation(key, naming.wireName(key), kernelFor)
-
-  const cache = new Map<string, unknown>()
   function build(property: string): unknown {
     const target = parseHookName(property)
-    switch (target?.kind) {
-      case 'MizanContext':
-        return live ? withLiveInvalidation(createMizanProvider(options)) : createMizanProvider(options)
-      case 'useMizan':
-        return useMizan
-      case 'queryOptions':
-        return queryOptions
-      case 'mutationOptions':
-        return mutationOptions
-      case 'function':
-        return createFunctionHook(target.key, property)
-      case 'contextHook':
-        return createContextHook(target.context, property, toRouterKeys)
-      case 'provider':
-        return createContextProvider(target.context, property)
-      case 'form':
-        return createFormHook(target.key, property)
-      case 'channel':
-        return createChannelHook(target.key, property)
-      case 'useLiveInvalidation':
-        return useLiveInvalidation
-      case 'useConnectionStatus':
-        return useConnectionStatus
-      default:
-        return undefined
-    }
+    if (!target) return undefined
+    if (target.kind === 'MizanContext') return plugins.reduce((Provider, plugin) => plugin.provider?.(Provider, options) ?? Provider, createMizanProvider(options))
+    if (target.kind === 'function') return createFunctionHook(target.key, property)
+    if (target.kind === 'contextHook') return createContextHook(target.context, property, select)
+    if (target.kind === 'provider') return createContextProvider(target.context, property)
+    // `use<Name>Form`, `use<Name>Channel`, `useLiveInvalidation`, `useConnectionStatus`: from a plug-in.
+    return core[target.kind] ?? pluginHook(plugins, target, property)
   }
 
+  const cache = new Map<string, unknown>()
   return new Proxy({} as MizanReact<R> & ChannelHooks<R> & RealtimeHooks, {
     get(_target, property) {
       if (typeof property !== 'string') return undefined
@@ -91,16 +68,9 @@ export function createMizanReact<R extends AnyRouter>(
   })
 }
 
-/** `<MizanContext>` with the live-invalidation listener mounted inside it. */
-function withLiveInvalidation(Provider: (props: MizanProviderProps) => ReactNode) {
-  return function MizanContext(props: MizanProviderProps): ReactNode {
-    return createElement(Provider, props, createElement(LiveInvalidation), props.children)
-  }
-}
-
 export { applyMizanResponse, type MizanResponseEffects } from './react/apply-response.ts'
-export { realtimeOf } from './ws-transport.ts'
 export type { ChannelFrame, ChannelHandlers, ChannelStatus, ChannelSubscription, ConnectionStatus, MizanRealtime, WebSocketClientOptions } from './ws-transport.ts'
-export type { ChannelHookOptions, ChannelHooks, ChannelState, RealtimeHooks, RealtimeReactOptions } from './react/channel-types.ts'
+export type { ChannelHookOptions, ChannelHooks, ChannelState, RealtimeHooks } from './react/channel-types.ts'
+export type { MizanPluginsOption, MizanReactPlugin } from './react/plugin.ts'
 export { registerMizanClient } from './react/kernel-registry.ts'
 export type * from './react/types.ts'

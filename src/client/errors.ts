@@ -1,5 +1,6 @@
 import { MizanError } from '../shared/errors.ts'
-import { isErrorEnvelope, type ClientErrorCode } from '../shared/protocol.ts'
+import type { ClientErrorCode } from '../shared/protocol.ts'
+import { isRecord } from './params.ts'
 
 /** Every code a client can observe: the protocol's seven, `HTTP_<status>`, and the client-side ones. */
 export type MizanErrorCode = ClientErrorCode
@@ -12,8 +13,9 @@ export function hasErrorCode<C extends MizanErrorCode>(error: unknown, code: C):
   return error instanceof MizanError && error.code === code
 }
 
-function asDetails(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+/** A client-side failure: `status` 0 unless a response said otherwise. */
+export function clientError(code: MizanErrorCode, message: string, status = 0, cause?: unknown): MizanError {
+  return new MizanError(code, message, { status, cause })
 }
 
 /**
@@ -22,33 +24,29 @@ function asDetails(value: unknown): Record<string, unknown> | undefined {
  * status as `HTTP_<status>` so callers can still branch on it.
  */
 export function errorFromBody(status: number, statusText: string, text: string): MizanError {
-  let body: unknown
+  let body: { error?: unknown } | undefined
   try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  if (isErrorEnvelope(body)) {
-    const source = body.error === true ? (body as unknown as Record<string, unknown>) : (body.error as Record<string, unknown>)
-    const code = source['code']
-    if (typeof code === 'string' && code) {
-      const message = typeof source['message'] === 'string' ? source['message'] : ''
-      const details = asDetails(source['details'])
-      return new MizanError(code as MizanErrorCode, message, details ? { status, details } : { status })
-    }
+    body = JSON.parse(text) as typeof body
+  } catch {}
+  const source = (body?.error === true ? body : body?.error) as Record<string, unknown> | undefined
+  const { code, message, details } = isRecord(source) ? source : {}
+  if (typeof code === 'string' && code) {
+    return new MizanError(code as MizanErrorCode, typeof message === 'string' ? message : '', { status, details: isRecord(details) ? details : undefined })
   }
   return new MizanError(`HTTP_${status}`, statusText || `HTTP ${status}`, { status })
 }
 
+/** `NETWORK_ERROR`: the request got no answer (or, on the socket, lost it). */
+export const socketError = (message: string, cause?: unknown): MizanError => clientError('NETWORK_ERROR', message, 0, cause)
+
 export function networkError(cause: unknown): MizanError {
-  const reason = cause instanceof Error ? cause.message : String(cause)
-  return new MizanError('NETWORK_ERROR', `Network request failed: ${reason}`, { status: 0, cause })
+  return clientError('NETWORK_ERROR', `Network request failed: ${String((cause as Error | undefined)?.message ?? cause)}`, 0, cause)
 }
 
 export function abortedError(reason: unknown): MizanError {
-  return new MizanError('ABORTED', 'The request was aborted', { status: 0, cause: reason })
+  return clientError('ABORTED', 'The request was aborted', 0, reason)
 }
 
 export function invalidResponse(status: number, message: string, cause?: unknown): MizanError {
-  return new MizanError('INVALID_RESPONSE', message, { status, cause })
+  return clientError('INVALID_RESPONSE', message, status, cause)
 }

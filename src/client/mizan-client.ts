@@ -1,29 +1,28 @@
-import { parseInvalidateHeader } from '../shared/invalidate-header.ts'
-import { DIALECTS, ROUTES, SUPERJSON_HEADER, type InvalidateEntry, type MergeEntry, CLIENT_ID_HEADER } from '../shared/protocol.ts'
+import { MizanError } from '../shared/errors.ts'
+import {
+  CALL_ROUTE,
+  CLIENT_ID_HEADER,
+  CONTEXT_ROUTE_PREFIX,
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  SESSION_ROUTE,
+  type InvalidateEntry,
+  type MergeEntry,
+} from '../shared/protocol.ts'
 import type { AnyRouter } from '../shared/types.ts'
-import { createCookieStore } from './cookies.ts'
-import { createCsrfManager } from './csrf.ts'
-import { errorFromBody, invalidResponse } from './errors.ts'
+import { createCookieStore } from '#client-cookies'
+import { abortedError, errorFromBody, invalidResponse, networkError } from './errors.ts'
 import type { MizanClientOptions, OptionsArgs } from './options.ts'
+import { isRecord, sortedParams } from './params.ts'
 import { withRetry } from './retry.ts'
-import { exchange, mergeHeaders, type Transport } from './transport.ts'
-import type { CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
+import { abortable, addCookie, mergeHeaders } from './transport.ts'
+import type { Answer, CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
 import { createNaming } from './wire-names.ts'
-import { WsConnection, type UntypedRealtime } from './ws-transport.ts'
 
 const JSON_TYPE = 'application/json'
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function queryString(params: Record<string, unknown> | undefined): string {
-  const search = new URLSearchParams()
-  for (const [name, value] of Object.entries(params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (value !== undefined) search.append(name, String(value))
-  }
-  const text = search.toString()
-  return text ? `?${text}` : ''
+function list<T>(value: unknown): T[] | undefined {
+  return Array.isArray(value) ? (value as T[]) : undefined
 }
 
 /**
@@ -34,153 +33,110 @@ function queryString(params: Record<string, unknown> | undefined): string {
  * const client = createMizanClient<AppRouter>({ baseUrl: 'https://api.example.com/api/mizan' })
  * const { result } = await client.call('echo', { text: 'hi' })
  * ```
+ *
+ * HTTP and JSON only; the rest is plugged in, so that it reaches only the bundles that use it:
+ * the socket (`websocket: { connect: webSocketTransport }`, `mizan-ts/client/ws`) and rich types
+ * (`transformer: superjsonTransformer(superjson)`, `mizan-ts/client/superjson`).
  */
 export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<MizanClientOptions<R>>): MizanClient<R> {
   const options: MizanClientOptions<AnyRouter> = args[0] ?? {}
-  const dialect = options.dialect ?? 'mizan'
-  const spelling = DIALECTS[dialect]
-  const baseUrl = (options.baseUrl ?? spelling.prefix).replace(/\/+$/, '')
+  const { dialect = 'mizan', transformer, transport, invalidateHeader, headers: userHeaders } = options
+  const connect = options.websocket?.connect
+  if (transport && transport !== 'http' && !connect) throw new Error("Mizan: transport needs websocket.connect (webSocketTransport, 'mizan-ts/client/ws')")
+  // The dialect's spelling as DIALECTS writes it (test/client/plugins.test.tsx checks the two agree).
+  const Dialect = dialect[0]!.toUpperCase() + dialect.slice(1)
+  const baseUrl = (options.baseUrl ?? `/api/${dialect}`).replace(/\/+$/, '')
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
-  const transformer = options.transformer
-  const retryPolicy = { retries: options.retry?.context ?? 2, baseDelayMs: options.retry?.baseDelayMs ?? 200 }
-  // Sent with every call so live invalidation spares this client its own changes.
-  const clientId = newClientId()
-  const userHeaders = options.headers
-  const transport: Transport = {
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    credentials: options.credentials ?? 'same-origin',
-    headers: async () => mergeHeaders(userHeaders, { [CLIENT_ID_HEADER]: clientId }),
-    cookies: createCookieStore(),
-  }
-  const wantsMeta: HeadersInit = transformer ? { [SUPERJSON_HEADER]: '1' } : {}
-  const csrf = createCsrfManager(options.csrf, transport.cookies, session, spelling.tokenHeader)
-  // One socket per client, opened on first use (a call routed to it, a channel, a watch).
-  let socket: WsConnection | undefined
-  const ws = () =>
-    (socket ??= new WsConnection({ ...options.websocket, baseUrl, clientId, clientHeaders: options.headers, cookies: transport.cookies }))
-  const routing = options.transport ?? 'http'
-  // Forms (`<form>.schema|validate|submit`, dotted wire names) always use HTTP, whatever the routing.
-  const viaSocket = (key: string) =>
-    !key.includes('.') && (routing === 'websocket' || (typeof routing === 'object' && routing.websocket.includes(key)))
+  // Sent with every call so live invalidation spares this client its own changes: 128 random bits, as four decimal numbers.
+  const clientId = globalThis.crypto.getRandomValues(new Uint32Array(4)).join('_')
+  const cookies = createCookieStore()
+  // Django's double-submit CSRF: the `csrftoken` cookie echoed in `X-CSRFToken`. The cookie is
+  // preferred to the token a session response handed out, because Django rotates it at login;
+  // the remembered one covers HttpOnly cookies that JS cannot read.
+  const { cookieName = CSRF_COOKIE, headerName = CSRF_HEADER, bootstrap = true } = options.csrf || {}
+  let remembered: string | undefined
+  let bootstrapping: Promise<unknown> | undefined
+  const csrfToken = () => cookies.get(cookieName) ?? remembered
 
-  async function callOverSocket(key: string, input: unknown, callOptions: CallOptions): Promise<CallOutcome<unknown>> {
-    const frame: Record<string, unknown> = { action: 'rpc', fn: naming.wireName(key), args: input ?? {} }
-    if (transformer) {
-      const { json, meta } = transformer.serialize(input ?? {})
-      frame['args'] = json
-      if (meta !== undefined) frame['meta'] = meta
-      frame['superjson'] = true
+  /**
+   * One HTTP exchange with `{baseUrl}{path}`: the client's headers, then `extra`; a POST carries
+   * the CSRF token. Cookies in and out, every failure as a `MizanError`, the parsed JSON body.
+   */
+  async function send(path: string, extra: (HeadersInit | undefined)[], body?: string, signal?: AbortSignal): Promise<Answer> {
+    const url = baseUrl + path
+    const headers = await mergeHeaders(userHeaders, { [CLIENT_ID_HEADER]: clientId, Accept: JSON_TYPE }, ...extra)
+    if (body && options.csrf !== false && !headers.has(headerName)) {
+      // Token-authenticated requests are exempt on the server; a session round trip would be wasted.
+      // Concurrent first calls share one bootstrap; a failed one is retried by the next call, and
+      // the call itself goes out anyway so the server's own answer explains the failure.
+      if (!csrfToken() && bootstrap && !headers.has(`X-${Dialect}-Token`) && !headers.get('authorization')?.startsWith('Bearer ')) {
+        await (bootstrapping ??= session().catch(() => (bootstrapping = undefined)))
+      }
+      const token = csrfToken()
+      if (token) headers.set(headerName, token)
     }
-    const reply = await ws().request(frame, 'call', `call '${String(frame['fn'])}'`, callOptions.signal)
-    const body = reply['data']
-    if (!isRecord(body) || !('result' in body)) throw invalidResponse(200, 'WebSocket RPC reply has no result')
-    const result = transformer && body['meta'] !== undefined ? transformer.deserialize({ json: body['result'], meta: body['meta'] }) : body['result']
-    const invalidate = Array.isArray(body['invalidate']) ? (body['invalidate'] as InvalidateEntry[]) : []
-    const merge = Array.isArray(body['merge']) ? (body['merge'] as MergeEntry[]) : []
-    return { result, invalidate, merge }
-  }
-
-  async function contextOverSocket(name: string, params: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<WireBundle> {
-    const frame: Record<string, unknown> = { action: 'ctx', context: name, params: params ?? {} }
-    if (transformer) frame['superjson'] = true
-    const read = async () => {
-      const reply = await ws().request(frame, 'read', `context '${name}'`, signal)
-      const bundle = reply['data']
-      if (!isRecord(bundle)) throw invalidResponse(200, `Context '${name}' did not answer with an object`)
-      return transformer && reply['meta'] !== undefined ? (transformer.deserialize({ json: bundle, meta: reply['meta'] }) as WireBundle) : bundle
+    addCookie(headers, cookies.header())
+    const init: RequestInit = { method: body ? 'POST' : 'GET', headers, credentials: options.credentials ?? 'same-origin', body, signal }
+    let response: Response
+    let text: string
+    try {
+      response = await abortable(() => (options.fetch ?? globalThis.fetch)(url, init), signal)
+      cookies.capture(response)
+      text = await abortable(() => response.text(), signal)
+    } catch (error) {
+      throw signal?.aborted ? abortedError(signal.reason) : error instanceof MizanError ? error : networkError(error)
     }
-    return withRetry(read, retryPolicy, signal)
+    const { status } = response
+    if (!response.ok) throw errorFromBody(status, response.statusText, text)
+    try {
+      return { body: JSON.parse(text) as unknown, status, response }
+    } catch (error) {
+      throw invalidResponse(status, `Expected JSON from ${url}`, error)
+    }
   }
 
   async function session(): Promise<string> {
-    const headers = await mergeHeaders(transport.headers, { Accept: JSON_TYPE })
-    const { body } = await exchange(transport, baseUrl + ROUTES.session, { method: 'GET', headers })
+    const { body } = await send(SESSION_ROUTE, [])
     const token = isRecord(body) ? body['csrfToken'] : undefined
     if (typeof token !== 'string') throw invalidResponse(200, 'Session response carries no csrfToken')
-    csrf.remember(token)
-    return token
+    return (remembered = token)
   }
 
-  async function call(key: string, input?: unknown, callOptions: CallOptions = {}): Promise<CallOutcome<unknown>> {
-    if (viaSocket(key)) return callOverSocket(key, input, callOptions)
-    const headers = await mergeHeaders(transport.headers, { Accept: JSON_TYPE, 'Content-Type': JSON_TYPE }, wantsMeta, callOptions.headers)
-    await csrf.protect(headers)
+  function payload(key: string, input: unknown): Record<string, unknown> {
     const args = input ?? {}
-    const payload: Record<string, unknown> = { fn: naming.wireName(key), args }
-    if (transformer) {
-      const { json, meta } = transformer.serialize(args)
-      payload['args'] = json
-      if (meta !== undefined) payload['meta'] = meta
-    }
-    const { response, body } = await exchange(transport, baseUrl + ROUTES.call, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(payload),
-      signal: callOptions.signal,
-    })
+    return { fn: naming.wireName(key), args, ...transformer?.encode(args) }
+  }
+
+  function outcome({ body, status, response }: Answer): CallOutcome<unknown> {
     if (!isRecord(body) || !('result' in body)) {
       // A 2xx that still carries an envelope (a WebSocket bridge, a lenient proxy) is an error, not a result.
-      if (isRecord(body) && 'error' in body) throw errorFromBody(response.status, response.statusText, JSON.stringify(body))
-      throw invalidResponse(response.status, 'Call response has no result')
+      if (isRecord(body) && 'error' in body) throw errorFromBody(status, response?.statusText ?? '', JSON.stringify(body))
+      throw invalidResponse(status, 'Call response has no result')
     }
-    const result = transformer && body['meta'] !== undefined ? transformer.deserialize({ json: body['result'], meta: body['meta'] }) : body['result']
-    const header = response.headers.get(spelling.invalidateHeader)
-    const invalidate = Array.isArray(body['invalidate']) ? (body['invalidate'] as InvalidateEntry[]) : header ? parseInvalidateHeader(header) : []
-    const merge = Array.isArray(body['merge']) ? (body['merge'] as MergeEntry[]) : []
-    return { result, invalidate, merge }
+    const header = invalidateHeader && response?.headers.get(`X-${Dialect}-Invalidate`)
+    return {
+      result: transformer ? transformer.decode(body['result'], body['meta']) : body['result'],
+      invalidate: list<InvalidateEntry>(body['invalidate']) ?? (header ? invalidateHeader(header) : []),
+      merge: list<MergeEntry>(body['merge']) ?? [],
+    }
   }
 
-  async function context(name: string, params?: Record<string, unknown>, contextOptions: ContextOptions = {}): Promise<WireBundle> {
-    if (viaSocket(name)) return contextOverSocket(name, params, contextOptions.signal)
-    const url = `${baseUrl}${ROUTES.contextPrefix}${encodeURIComponent(name)}/${queryString(params)}`
-    const { signal } = contextOptions
-    return withRetry(
-      async () => {
-        const headers = await mergeHeaders(transport.headers, { Accept: JSON_TYPE }, wantsMeta)
-        const { response, body } = await exchange(transport, url, { method: 'GET', headers, signal })
-        if (!isRecord(body)) throw invalidResponse(response.status, `Context '${name}' did not answer with an object`)
-        const meta = response.headers.get(`${SUPERJSON_HEADER}-Meta`)
-        if (!transformer || !meta) return body
-        try {
-          return transformer.deserialize({ json: body, meta: JSON.parse(meta) }) as WireBundle
-        } catch (error) {
-          throw invalidResponse(response.status, `Context '${name}' sent unreadable superjson metadata`, error)
-        }
-      },
-      retryPolicy,
-      signal,
-    )
+  function bundle({ body, status, response, meta }: Answer, name: string): WireBundle {
+    if (!isRecord(body)) throw invalidResponse(status, `Context '${name}' did not answer with an object`)
+    return (transformer ? transformer.decode(body, meta, response) : body) as WireBundle
   }
 
-  const realtime: UntypedRealtime = {
-    channel: (key, params, handlers) => ws().channel(naming.wireName(key), params, handlers),
-    watch: (context, params) => ws().watch(context, params),
-    onInvalidate: (listener) => ws().onInvalidate(listener),
-    get connection() {
-      return ws().connection
-    },
-  }
-  const client: UntypedMizanClient & UntypedRealtime = {
-    baseUrl,
-    dialect,
-    call,
-    context,
-    session,
-    wireName: naming.wireName,
-    keyOf: naming.keyOf,
-    channel: realtime.channel,
-    watch: realtime.watch,
-    onInvalidate: realtime.onInvalidate,
-    get connection() {
-      return ws().connection
-    },
-  }
-  // The channel methods are reached through `realtimeOf(client)` (ws-transport.ts), typed from the router.
-  return client as unknown as MizanClient<R>
-}
+  const call = async (key: string, input?: unknown, { signal, headers }: CallOptions = {}): Promise<CallOutcome<unknown>> =>
+    outcome(await send(CALL_ROUTE, [{ 'Content-Type': JSON_TYPE }, transformer?.headers, headers], JSON.stringify(payload(key, input)), signal))
 
-function newClientId(): string {
-  const bytes = new Uint8Array(12)
-  globalThis.crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+  function context(name: string, params?: Record<string, unknown>, { signal }: ContextOptions = {}): Promise<WireBundle> {
+    // Sorted by name, `undefined` left out, values as `String()` spells them.
+    const query = `${new URLSearchParams(sortedParams(params) as Record<string, string>)}`
+    const path = `${CONTEXT_ROUTE_PREFIX}${encodeURIComponent(name)}/${query && `?${query}`}`
+    return withRetry(async () => bundle(await send(path, [transformer?.headers], undefined, signal), name), options.retry, signal)
+  }
+
+  const client: UntypedMizanClient = { baseUrl, dialect, call, context, session, socket: undefined, ...naming }
+  // A socket transport extends the client with its socket and the requests it routes over it.
+  return (connect ? connect(client, { options, clientId, cookies, payload, outcome, bundle }) : client) as unknown as MizanClient<R>
 }

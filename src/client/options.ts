@@ -1,6 +1,6 @@
-import type { Dialect } from '../shared/protocol.ts'
+import type { Dialect, InvalidateEntry } from '../shared/protocol.ts'
 import type { AnyRouter, CallableKeys, ContextNames, WireNameOverrides } from '../shared/types.ts'
-import type { WebSocketClientOptions } from './ws-transport.ts'
+import type { WebSocketClientOptions } from './ws/socket-options.ts'
 
 /** The subset of `fetch` the kernel uses; any `fetch` (undici, browser, a test double) fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -17,10 +17,21 @@ export interface CsrfOptions {
   bootstrap?: boolean
 }
 
-/** A superjson-compatible codec: pass `superjson` itself. */
+/**
+ * Rich types (Date, Map, …) over JSON, plugged in so that plain-JSON bundles do not carry the
+ * glue: `transformer: superjsonTransformer(superjson)` from `mizan-ts/client/superjson`.
+ */
 export interface MizanTransformer {
-  serialize(value: unknown): { json: unknown; meta?: unknown }
-  deserialize(payload: { json: unknown; meta?: unknown }): unknown
+  /** Sent with every call and context read: asks the server for metadata. */
+  readonly headers: HeadersInit
+  /** Call arguments as they travel: `{ args, meta? }`. */
+  encode(args: unknown): { args: unknown; meta?: unknown }
+  /**
+   * A received value back to rich types, with the metadata of its body or socket frame, or
+   * else of `response` (a context read's `X-Mizan-Superjson-Meta` header). Unreadable
+   * metadata is an `INVALID_RESPONSE` error.
+   */
+  decode(json: unknown, meta: unknown, response?: Response): unknown
 }
 
 export interface RetryOptions {
@@ -40,16 +51,27 @@ export interface BaseClientOptions {
   headers?: HeadersOption
   credentials?: RequestCredentials
   csrf?: false | CsrfOptions
-  /** Opt-in rich types (Date, Map, …) over JSON; the server must speak superjson too. */
+  /** Opt-in rich types (Date, Map, …) over JSON (`mizan-ts/client/superjson`); the server must speak superjson too. */
   transformer?: MizanTransformer
   retry?: RetryOptions
   /**
+   * Read a call's `X-…-Invalidate` header when its body has no `invalidate` entries (a peer that
+   * only sends the header): pass `parseInvalidateHeader` from `mizan-ts/shared`. Off by default,
+   * since Mizan and Izana servers put the entries in the body whenever they send the header.
+   */
+  invalidateHeader?: (header: string) => InvalidateEntry[]
+  /**
    * Which requests travel over the WebSocket: `'http'` (default), `'websocket'` (every call and
    * context read), or `{ websocket: [...] }` naming the functions and contexts that do (e.g. the
-   * router's `websocket: true` functions, which the client cannot see at runtime).
+   * router's `websocket: true` functions, which the client cannot see at runtime). Anything but
+   * `'http'` needs the socket transport plugged in: `websocket: { connect: webSocketTransport }`
+   * from `mizan-ts/client/ws`.
    */
   transport?: TransportOption<string>
-  /** The socket: URL, WebSocket class, token, reconnect policy. Used by channels and live invalidation too. */
+  /**
+   * The socket: the transport that makes it (`connect`, opt-in), its URL, WebSocket class, token
+   * and reconnect policy. Used by routed calls, channels and live invalidation.
+   */
   websocket?: WebSocketClientOptions
 }
 

@@ -1,49 +1,27 @@
 import type { MizanError } from '../shared/errors.ts'
-import { abortedError } from './errors.ts'
-
-export interface RetryPolicy {
-  retries: number
-  baseDelayMs: number
-}
-
-/**
- * Worth another try: the request never got an answer, or the server failed in a way that may
- * pass. 501 is excluded because "not implemented" will not change on the next attempt.
- */
-export function isTransient(error: MizanError): boolean {
-  if (error.code === 'NETWORK_ERROR') return true
-  return error.status >= 500 && error.status !== 501
-}
+import type { RetryOptions } from './options.ts'
+import { abortable } from './transport.ts'
 
 /** Exponential, with "equal jitter" so that clients failing together do not retry together. */
 export function backoffDelay(attempt: number, baseDelayMs: number): number {
-  const ceiling = baseDelayMs * 2 ** attempt
-  return ceiling / 2 + Math.random() * (ceiling / 2)
+  const half = baseDelayMs * 2 ** attempt / 2
+  return half + Math.random() * half
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal.reason))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(abortedError(signal?.reason))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal: AbortSignal | undefined): Promise<T> {
+/**
+ * Context reads: `attempt` again, `retry.context` times (default 2) with backoff, after a failure
+ * worth another try: no answer at all, or a server failure that may pass (5xx, but not 501:
+ * "not implemented" will not change on the next attempt).
+ */
+export async function withRetry<T>(attempt: () => Promise<T>, retry: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+  const { context: retries = 2, baseDelayMs = 200 } = retry
   for (let tries = 0; ; tries++) {
     try {
       return await attempt()
     } catch (error) {
-      const failure = error as MizanError
-      if (tries >= policy.retries || !isTransient(failure)) throw failure
-      await sleep(backoffDelay(tries, policy.baseDelayMs), signal)
+      const { code, status } = error as MizanError
+      if (tries >= retries || (code !== 'NETWORK_ERROR' && !(status >= 500 && status !== 501))) throw error
+      await abortable(() => new Promise((resolve) => setTimeout(resolve, backoffDelay(tries, baseDelayMs))), signal)
     }
   }
 }

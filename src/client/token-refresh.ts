@@ -1,3 +1,4 @@
+/** `mizan-ts/client/token-refresh`: keeps an MWT fresh for a kernel (opt-in, its own entry). */
 import { DIALECTS, type Dialect } from '../shared/protocol.ts'
 import type { FetchLike, HeadersOption } from './options.ts'
 

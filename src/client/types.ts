@@ -10,6 +10,9 @@ import type {
   OutputOf,
 } from '../shared/types.ts'
 import type { Dialect } from '../shared/protocol.ts'
+import type { CookieStore } from './cookies.ts'
+import type { MizanClientOptions } from './options.ts'
+import type { SocketLink } from './ws/realtime-types.ts'
 
 /** What a successful call brings back besides its result: the cache consequences. */
 export interface CallOutcome<T> {
@@ -70,7 +73,38 @@ export interface UntypedMizanClient {
   session(): Promise<string>
   wireName(key: string): string
   keyOf(wire: string): string
+  /** The client's one socket, when a transport was plugged in (`websocket.connect`); it opens on first use. */
+  readonly socket: SocketLink | undefined
 }
+
+/** A response as the kernel reads it, from HTTP or a socket: the body, its status, superjson metadata, the HTTP response. */
+export interface Answer {
+  body: unknown
+  status: number
+  meta?: unknown
+  response?: Response
+}
+
+/** What a socket transport gets from the kernel it extends, to send and read requests as the kernel does. */
+export interface KernelParts {
+  options: MizanClientOptions<AnyRouter>
+  /** Sent as `?client=` on the socket, so live invalidation skips this client's own changes. */
+  clientId: string
+  cookies: CookieStore
+  /** A call's `{fn, args, meta?}`, encoded by the transformer if any. */
+  payload(key: string, input: unknown): Record<string, unknown>
+  /** A call's answer as its outcome: checked, decoded, with its invalidate/merge entries. */
+  outcome(answer: Answer): CallOutcome<unknown>
+  /** A context read's answer as the bundle: checked and decoded. */
+  bundle(answer: Answer, name: string): WireBundle
+}
+
+/**
+ * A socket transport, plugged in with `websocket: { connect }`: it gets the HTTP client and
+ * returns it with its socket, carrying the requests the client's `transport` routes to it.
+ * `webSocketTransport` (`mizan-ts/client/ws`) is the one Mizan ships.
+ */
+export type SocketConnector = (client: UntypedMizanClient, kernel: KernelParts) => UntypedMizanClient
 
 /** Drop the router types; every `MizanClient` is an `UntypedMizanClient` at runtime. */
 export function untyped<R extends AnyRouter>(client: MizanClient<R>): UntypedMizanClient {

@@ -6,9 +6,10 @@ import { ERROR_STATUS, type ClientErrorCode, type ErrorCode } from './protocol.t
  */
 export class MizanError<TCode extends ClientErrorCode = ClientErrorCode> extends Error {
   override readonly name = 'MizanError'
-  readonly code: TCode
-  readonly status: number
-  readonly details: Record<string, unknown> | undefined
+  // Declared, not defined as class fields: assigned once below, in this order.
+  declare readonly code: TCode
+  declare readonly status: number
+  declare readonly details: Record<string, unknown> | undefined
 
   constructor(code: TCode, message: string, options: { status?: number; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -25,9 +26,7 @@ export class MizanError<TCode extends ClientErrorCode = ClientErrorCode> extends
 }
 
 export function statusForCode(code: string): number {
-  if (code in ERROR_STATUS) return ERROR_STATUS[code as ErrorCode]
-  const match = /^HTTP_(\d{3})$/.exec(code)
-  return match ? Number(match[1]) : 0
+  return Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code as ErrorCode] : Number(/^HTTP_(\d{3})$/.exec(code)?.[1] ?? 0)
 }
 
 export function isMizanError(value: unknown): value is MizanError {

@@ -22,17 +22,9 @@ export function quotePython(value: string): string {
 export function pythonStr(value: unknown): string {
   if (value === true) return 'True'
   if (value === false) return 'False'
-  if (value === null || value === undefined) return 'None'
-  if (typeof value === 'number') return pythonNumber(value)
-  if (typeof value === 'string') return value
-  return JSON.stringify(value)
-}
-
-function pythonNumber(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value)
-  if (Number.isNaN(value)) return 'nan'
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
-  return String(value)
+  if (value == null) return 'None'
+  if (typeof value === 'number') return value !== value ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 function sortedEntries(params: WireParams): [string, unknown][] {
@@ -59,29 +51,23 @@ export function formatInvalidateHeader(entries: readonly InvalidateEntry[]): str
  * the header carries no types.
  */
 export function parseInvalidateHeader(header: string): InvalidateEntry[] {
-  const out: InvalidateEntry[] = []
-  for (const raw of header.split(',')) {
-    const part = raw.trim()
-    if (!part) continue
-    const [head = '', ...pairs] = part.split(';')
-    const params: Record<string, string> = {}
-    for (const pair of pairs) {
-      const eq = pair.indexOf('=')
-      if (eq <= 0) continue
-      params[safeDecode(pair.slice(0, eq))] = safeDecode(pair.slice(eq + 1))
-    }
-    const scoped = Object.keys(params).length > 0
-    if (head.startsWith('fn:')) {
-      const fn = head.slice(3)
-      out.push(scoped ? { function: fn, params } : { function: fn })
-    } else {
-      out.push(scoped ? { context: head, params } : head)
-    }
-  }
-  return out
+  return header
+    .split(',')
+    .filter((part) => part.trim())
+    .map((part) => {
+      const [head = '', ...pairs] = part.trim().split(';')
+      const params: Record<string, string> = {}
+      for (const pair of pairs) {
+        const eq = pair.indexOf('=')
+        if (eq > 0) params[safeDecode(pair.slice(0, eq))] = safeDecode(pair.slice(eq + 1))
+      }
+      const scope = Object.keys(params).length ? { params } : undefined
+      return head.startsWith('fn:') ? { function: head.slice(3), ...scope } : scope ? { context: head, ...scope } : head
+    })
 }
 
-function safeDecode(value: string): string {
+/** `decodeURIComponent`, keeping text that is not valid percent-encoding as it is. */
+export function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value)
   } catch {

@@ -6,13 +6,9 @@ export function toWireName(key: string): string {
     .toLowerCase()
 }
 
-/** `user_profile` or `userProfile` → `UserProfile`, for hook names. */
+/** `user_profile` or `userProfile` → `UserProfile`, for hook names: every part after a run of `_`, `-` or spaces is capitalized. */
 export function toPascalCase(name: string): string {
-  return name
-    .split(/[_\-\s]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('')
+  return name.replace(/(?:[_\-\s]+|^)(.?)/g, (_, first: string) => first.toUpperCase())
 }
 
 /** `UserProfile` → `userProfile`. */

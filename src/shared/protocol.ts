@@ -134,11 +134,17 @@ export function isClientId(value: string | null | undefined): value is string {
 /** Mizan-TS extension: a client that sends this header gets superjson metadata in `meta`. */
 export const SUPERJSON_HEADER = 'X-Mizan-Superjson'
 
+/** The routes under the mount, one constant each too, so a client bundles only those it uses. */
+export const CALL_ROUTE = '/call/'
+export const SESSION_ROUTE = '/session/'
+export const CONTEXT_ROUTE_PREFIX = '/ctx/'
+export const WEBSOCKET_ROUTE = '/ws/'
+
 export const ROUTES = {
-  call: '/call/',
-  session: '/session/',
-  contextPrefix: '/ctx/',
-  websocket: '/ws/',
+  call: CALL_ROUTE,
+  session: SESSION_ROUTE,
+  contextPrefix: CONTEXT_ROUTE_PREFIX,
+  websocket: WEBSOCKET_ROUTE,
 } as const
 
 export const GLOBAL_CONTEXT = 'global'

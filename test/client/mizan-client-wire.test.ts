@@ -2,6 +2,8 @@ import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createMizanClient, type FetchLike } from '../../src/client/index.ts'
+import { superjsonTransformer } from '../../src/client/superjson.ts'
+import { parseInvalidateHeader } from '../../src/shared/invalidate-header.ts'
 import { createMizan } from '../../src/server/index.ts'
 import type { AppRouter } from '../fixtures/app-router.ts'
 import { BASE_URL, createTestServer } from './test-server.ts'
@@ -66,9 +68,9 @@ describe('invalidate from the header', () => {
     }
   }
 
-  it('parses X-Mizan-Invalidate when the body has no entries (params come back as strings)', async () => {
+  it('parses X-Mizan-Invalidate when the body has no entries, if asked to (params come back as strings)', async () => {
     const server = createTestServer({ csrf: false })
-    const client = createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: headerOnly(server.fetch), csrf: false })
+    const client = createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: headerOnly(server.fetch), csrf: false, invalidateHeader: parseInvalidateHeader })
     expect((await client.call('updateProfile', { user_id: 2, name: 'Sammy' })).invalidate).toEqual([{ context: 'user', params: { user_id: '2' } }])
     expect((await client.call('touchEverything', { user_id: 3 })).invalidate).toEqual([{ context: 'user', params: { user_id: '3' } }, 'global'])
     expect((await client.call('touchItems')).invalidate).toEqual([{ function: 'list_items' }])
@@ -77,9 +79,21 @@ describe('invalidate from the header', () => {
 
   it('reads the Izana spelling under the izana dialect', async () => {
     const server = createTestServer({ csrf: false, dialect: 'izana' })
-    const client = createMizanClient<AppRouter>({ baseUrl: 'http://mizan.test/api/izana', dialect: 'izana', fetch: headerOnly(server.fetch), csrf: false })
+    const client = createMizanClient<AppRouter>({
+      baseUrl: 'http://mizan.test/api/izana',
+      dialect: 'izana',
+      fetch: headerOnly(server.fetch),
+      csrf: false,
+      invalidateHeader: parseInvalidateHeader,
+    })
     expect((await client.call('refreshUsers')).invalidate).toEqual(['user'])
     expect(server.requests[0]?.path).toBe('/api/izana/call/')
+  })
+
+  it('leaves the header alone unless asked to read it', async () => {
+    const server = createTestServer({ csrf: false })
+    const client = createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: headerOnly(server.fetch), csrf: false })
+    expect((await client.call('updateProfile', { user_id: 2, name: 'Sammy' })).invalidate).toEqual([])
   })
 
   it('defaults baseUrl to the dialect prefix', () => {
@@ -91,7 +105,7 @@ describe('invalidate from the header', () => {
 describe('superjson transformer', () => {
   it('round-trips a Date (and a Set) through a call, args included', async () => {
     const server = createTestServer({ csrf: false }, richRouter)
-    const client = createMizanClient<RichRouter>({ baseUrl: BASE_URL, fetch: server.fetch, csrf: false, transformer: superjson, wireNames: { legacy: 'old_legacy_name' } })
+    const client = createMizanClient<RichRouter>({ baseUrl: BASE_URL, fetch: server.fetch, csrf: false, transformer: superjsonTransformer(superjson), wireNames: { legacy: 'old_legacy_name' } })
     const at = new Date('2024-01-01T00:00:00Z')
     const { result } = await client.call('shift', { at, days: 2 })
     expect(result.at).toBeInstanceOf(Date)
@@ -103,7 +117,7 @@ describe('superjson transformer', () => {
 
   it('deserializes a context bundle with the meta header', async () => {
     const server = createTestServer({}, richRouter)
-    const client = createMizanClient<RichRouter>({ baseUrl: BASE_URL, fetch: server.fetch, transformer: superjson, wireNames: { legacy: 'old_legacy_name' } })
+    const client = createMizanClient<RichRouter>({ baseUrl: BASE_URL, fetch: server.fetch, transformer: superjsonTransformer(superjson), wireNames: { legacy: 'old_legacy_name' } })
     const bundle = await client.context('clock')
     expect((bundle['clock'] as { now: Date }).now).toEqual(new Date('2024-02-29T12:00:00Z'))
   })

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createMizanClient, createTokenManager, MizanError } from '../../src/client/index.ts'
+import { createMizanClient, MizanError } from '../../src/client/index.ts'
+import { createTokenManager } from '../../src/client/token-refresh.ts'
 import { createFetchHandler } from '../../src/server/adapters/fetch.ts'
 import { createIdentityResolver } from '../../src/server/auth/identity.ts'
 import { MwtIssuer } from '../../src/server/auth/mwt.ts'

@@ -3,12 +3,13 @@ import { render } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
 import type { FetchLike } from '../../src/client/options.ts'
+import { forms } from '../../src/client/react/forms.ts'
 import type { FetchHandlerOptions } from '../../src/server/adapters/fetch.ts'
 import type { TestUser } from '../fixtures/app-router.ts'
 import { BASE_URL, createTestServer } from '../client/test-server.ts'
 import { ContactSchema, formsRouter, type FormsRouter } from './forms-router.ts'
 
-export const mizan = createMizanReact<FormsRouter>()
+export const mizan = createMizanReact<FormsRouter>({ use: [forms] })
 
 export type ContactForm = ReturnType<typeof mizan.useContactForm>
 

@@ -5,9 +5,11 @@
 import { QueryClient, useQuery } from '@tanstack/react-query'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
 import type { FetchLike } from '../../src/client/options.ts'
+import { forms } from '../../src/client/react/forms.ts'
+import { ssr } from '../../src/client/react/ssr.ts'
 import { ContactSchema, type FormsRouter } from '../forms/forms-router.ts'
 
-export const mizan = createMizanReact<FormsRouter>()
+export const mizan = createMizanReact<FormsRouter>({ use: [forms, ssr] })
 
 function Inbox() {
   const { count } = mizan.useInboxCount()

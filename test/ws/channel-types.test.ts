@@ -6,7 +6,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
 import { createMizanClient } from '../../src/client/mizan-client.ts'
-import { realtimeOf, type ChannelStatus } from '../../src/client/ws-transport.ts'
+import { realtimeOf, webSocketTransport, type ChannelStatus } from '../../src/client/ws-transport.ts'
+import { live } from '../../src/client/react/live.ts'
 import type { ChannelKeys, ChannelMessageOf, ChannelParamsOf } from '../../src/shared/types.ts'
 import { chat, inbox, notices, realtime, type WsRouter } from './ws-router.ts'
 
@@ -44,7 +45,7 @@ describe('use<Name>Channel', () => {
   }))
 
   it('typed options', () => typeOnly(() => {
-    createMizanReact<WsRouter>({ live: true, transport: { websocket: ['bumpCounter', 'counter'] } })
+    createMizanReact<WsRouter>({ use: [live], transport: { websocket: ['bumpCounter', 'counter'] } })
     // @ts-expect-error unknown key in the websocket list
     createMizanReact<WsRouter>({ transport: { websocket: ['nope'] } })
   }))
@@ -52,10 +53,10 @@ describe('use<Name>Channel', () => {
 
 describe('kernel and hub', () => {
   it('types realtimeOf(client).channel and hub.publish', () => typeOnly(() => {
-    const live = realtimeOf(createMizanClient<WsRouter>())
-    live.channel('chat', { room: 'x' }, { onMessage: (m) => expectTypeOf(m).toEqualTypeOf<{ text: string; sender: string }>() })
+    const socket = realtimeOf(createMizanClient<WsRouter>({ websocket: { connect: webSocketTransport } }))
+    socket.channel('chat', { room: 'x' }, { onMessage: (m) => expectTypeOf(m).toEqualTypeOf<{ text: string; sender: string }>() })
     // @ts-expect-error not a channel
-    live.channel('echo', {}, { onMessage: () => {} })
+    socket.channel('echo', {}, { onMessage: () => {} })
     void realtime.hub.publish(inbox, { user_id: 1 }, { subject: 'hi' })
     void realtime.hub.publish(notices, undefined, { level: 'warn', text: 'x' })
     // @ts-expect-error the message of another channel

@@ -10,6 +10,8 @@ import { useState } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { WebSocket as WS } from 'ws'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
+import { channels } from '../../src/client/react/channels.ts'
+import { live as liveInvalidation } from '../../src/client/react/live.ts'
 import type { WebSocketConstructor } from '../../src/client/ws-transport.ts'
 import { db } from '../fixtures/app-router.ts'
 import { startServer, type RunningServer } from './helpers.ts'
@@ -25,8 +27,8 @@ afterAll(() => server.close())
 afterEach(cleanup)
 
 const WebSocket = WS as unknown as WebSocketConstructor
-const mizan = createMizanReact<WsRouter>({ csrf: false, websocket: { WebSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 } } })
-const live = createMizanReact<WsRouter>({ csrf: false, live: true, websocket: { WebSocket } })
+const mizan = createMizanReact<WsRouter>({ csrf: false, use: [channels], websocket: { WebSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 } } })
+const live = createMizanReact<WsRouter>({ csrf: false, use: [liveInvalidation], websocket: { WebSocket } })
 
 function Browser({ user, children, handle = mizan }: { user: string; children: React.ReactNode; handle?: typeof mizan }) {
   return (

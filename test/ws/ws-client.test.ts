@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { WebSocket as WS } from 'ws'
 import { createMizanClient } from '../../src/client/mizan-client.ts'
-import { realtimeOf, type ChannelStatus, type WebSocketConstructor } from '../../src/client/ws-transport.ts'
+import { realtimeOf, webSocketTransport, type ChannelStatus, type WebSocketConstructor } from '../../src/client/ws-transport.ts'
 import { MizanError } from '../../src/shared/errors.ts'
 import { db } from '../fixtures/app-router.ts'
 import { eventually, sleep, startServer, type RunningServer } from './helpers.ts'
@@ -36,7 +36,7 @@ function kernel(options: Parameters<typeof createMizanClient<WsRouter>>[0] = {},
       return fetch(url, init)
     },
     ...options,
-    websocket: { WebSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, ...options?.websocket },
+    websocket: { connect: webSocketTransport, WebSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, ...options?.websocket },
   })
   const live = realtimeOf(client)
   clients.push(live)
@@ -74,7 +74,7 @@ describe('routing', () => {
   it('types the websocket list from the router', () => {
     // @ts-expect-error not a function or context of the router
     void (() => createMizanClient<WsRouter>({ transport: { websocket: ['nope'] } }))
-    const typed = realtimeOf(createMizanClient<WsRouter>())
+    const typed = realtimeOf(createMizanClient<WsRouter>({ websocket: { connect: webSocketTransport } }))
     expectTypeOf(typed.channel<'chat'>).parameter(1).toEqualTypeOf<{ room: string } | undefined>()
     typed.connection.close()
   })

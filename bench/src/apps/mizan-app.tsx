@@ -18,7 +18,7 @@ function Dashboard() {
 
 export function App() {
   return (
-    <mizan.MizanContext baseUrl="/api/mizan" global={false} fallback={<p>Loading…</p>}>
+    <mizan.MizanContext baseUrl="/api/mizan" global={false}>
       <mizan.DashContext params={{ user_id: 1 }} fallback={<p>Loading…</p>}>
         <Dashboard />
       </mizan.DashContext>

@@ -25,9 +25,12 @@ export function sizes(code: Uint8Array): BundleSize {
   }
 }
 
-export async function bundle(build: BuildFn, entry: string): Promise<BundleSize & { code: string }> {
+/** An entry file, or source text resolved from `resolveDir` (e.g. `export * from '…/react/forms.ts'`). */
+export type BundleEntry = string | { contents: string; resolveDir: string }
+
+export async function bundle(build: BuildFn, entry: BundleEntry): Promise<BundleSize & { code: string }> {
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { ...entry, loader: 'tsx', sourcefile: 'entry.tsx' } }),
     bundle: true,
     minify: true,
     format: 'esm',
@@ -41,6 +44,6 @@ export async function bundle(build: BuildFn, entry: string): Promise<BundleSize 
     logLevel: 'silent',
   })
   const js = result.outputFiles?.find((f) => f.path.endsWith('.js'))
-  if (!js) throw new Error(`esbuild produced no JS for ${entry}`)
+  if (!js) throw new Error(`esbuild produced no JS for ${typeof entry === 'string' ? entry : entry.contents}`)
   return { ...sizes(js.contents), code: new TextDecoder().decode(js.contents) }
 }

@@ -3,9 +3,17 @@
  * build time, so no server code (zod schemas, handlers, the in-memory store) reaches the bundle.
  */
 import { createMizanReact } from '../../../src/client/createMizanReact.ts'
+import { channels } from '../../../src/client/react/channels.ts'
+import { forms } from '../../../src/client/react/forms.ts'
+import { live } from '../../../src/client/react/live.ts'
+import { ssr } from '../../../src/client/react/ssr.ts'
 import type { AppRouter } from '../server/router.ts'
 
-// `live: true` mounts live invalidation under <MizanContext>: the page tells the server (over the
-// WebSocket at /ws/) which context bundles it holds, and refetches one when a mutation anywhere,
-// from any browser, invalidates or merges it. Calls and context reads still go over HTTP.
-export const mizan = createMizanReact<AppRouter>({ live: true })
+// The page uses every opt-in part of the React layer, each plugged in from its own entry:
+// - `forms`: `useContactForm()`;
+// - `channels`: `useChatChannel()` and `useConnectionStatus()`, over the WebSocket at /ws/;
+// - `live`: live invalidation under <MizanContext>: the page tells the server (over the same
+//   socket) which context bundles it holds, and refetches one when a mutation anywhere, from
+//   any browser, invalidates or merges it. Calls and context reads still go over HTTP;
+// - `ssr`: <MizanContext> seeds its cache from what the server rendered into ssr.html.
+export const mizan = createMizanReact<AppRouter>({ use: [forms, channels, live, ssr] })

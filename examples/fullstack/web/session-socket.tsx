@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { realtimeOf } from '../../../src/client/createMizanReact.ts'
+import { realtimeOf } from '../../../src/client/ws-transport.ts'
 import { mizan } from './mizan.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { hydrateRoot } from 'react-dom/client'
-import { readSSRProps } from '../../../src/client/react/ssr-hydrate.ts'
+import { readSSRProps } from '../../../src/client/react/ssr.ts'
 import { SsrApp, type SsrProps } from './ssr-app.tsx'
 import './styles.css'
 

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
-import { applyMizanResponse } from './apply-response.ts'
-import { useRuntime } from './runtime.ts'
-import type { ChannelHookOptions, ChannelState } from './channel-types.ts'
 import { canonicalParams, realtimeOf, type ChannelStatus, type ChannelSubscription, type ConnectionStatus } from '../ws-transport.ts'
+import type { ChannelHookOptions, ChannelState } from './channel-types.ts'
+import { named, useRuntime } from './runtime.ts'
 
 interface HookState {
   messages: unknown[]
@@ -16,7 +15,7 @@ interface HookState {
  * messages. Reconnects and re-subscriptions are the kernel's.
  */
 export function createChannelHook(key: string, hookName: string) {
-  function useMizanChannel(params?: unknown, options: ChannelHookOptions = {}): ChannelState<unknown, unknown> {
+  return named(function useMizanChannel(params?: unknown, options: ChannelHookOptions = {}): ChannelState<unknown, unknown> {
     const runtime = useRuntime(hookName)
     const { keep = 100, enabled = true } = options
     const paramsKey = canonicalParams(params ?? {})
@@ -49,49 +48,10 @@ export function createChannelHook(key: string, hookName: string) {
 
     const send = useCallback((message: unknown) => subscription.current?.send(message), [])
     return { messages: state.messages, last: state.messages[state.messages.length - 1], send, status: state.status, error: state.error }
-  }
-  Object.defineProperty(useMizanChannel, 'name', { value: hookName })
-  return useMizanChannel
+  }, hookName)
 }
 
-/**
- * Watches every context bundle in the QueryClient (mounted or only cached: a cached bundle
- * must not come back stale) and applies the server's invalidation frames to it.
- */
-export function useLiveInvalidation(enabled = true): void {
-  const { client, queryClient } = useRuntime('useLiveInvalidation')
-  useEffect(() => {
-    if (!enabled) return
-    const realtime = realtimeOf(client)
-    const watching = new Map<string, () => void>()
-    const cache = queryClient.getQueryCache()
-    const sync = () => {
-      const present = new Set<string>()
-      for (const query of cache.findAll({ queryKey: ['mizan', 'ctx'] })) {
-        const [, , name, params] = query.queryKey as readonly [string, string, string, Record<string, unknown>]
-        present.add(query.queryHash)
-        if (!watching.has(query.queryHash)) watching.set(query.queryHash, realtime.watch(name, params))
-      }
-      for (const [hash, stop] of watching) {
-        if (!present.has(hash)) {
-          stop()
-          watching.delete(hash)
-        }
-      }
-    }
-    sync()
-    const stopCache = cache.subscribe((event) => {
-      if (event.type === 'added' || event.type === 'removed') sync()
-    })
-    const stopFrames = realtime.onInvalidate((entries) => void applyMizanResponse(queryClient, { invalidate: entries }))
-    return () => {
-      stopCache()
-      stopFrames()
-      for (const stop of watching.values()) stop()
-    }
-  }, [client, queryClient, enabled])
-}
-
+/** The shared socket's status. */
 export function useConnectionStatus(): ConnectionStatus {
   const { client } = useRuntime('useConnectionStatus')
   const connection = realtimeOf(client).connection
@@ -100,10 +60,4 @@ export function useConnectionStatus(): ConnectionStatus {
     () => connection.status,
     () => 'idle',
   )
-}
-
-/** Mounted under `<MizanContext>` by `createMizanReact({ live: true })`. */
-export function LiveInvalidation(): null {
-  useLiveInvalidation()
-  return null
 }

@@ -34,19 +34,14 @@ export type ChannelHooks<R extends AnyRouter> = {
   ) => ChannelState<ChannelMessageOf<R, K>, ChannelClientMessageOf<R, K>>
 }
 
-/** Hooks of the realtime layer that every handle has. */
+/** Hooks of the realtime layer; typed on every handle, provided by the `channels` and `live` plug-ins. */
 export interface RealtimeHooks {
   /**
    * Keep the server told which context bundles this client holds, and refetch those a
-   * mutation anywhere invalidates (the server must enable `liveInvalidation`). Mounted for you
-   * under `<MizanContext>` when `createMizanReact({ live: true })`.
+   * mutation anywhere invalidates (the server must enable `liveInvalidation`). The `live`
+   * plug-in (`mizan-ts/react/live`) provides it and mounts it under every `<MizanContext>`.
    */
   useLiveInvalidation(enabled?: boolean): void
-  /** The shared socket's status. */
+  /** The shared socket's status (the `channels` or `live` plug-in). */
   useConnectionStatus(): ConnectionStatus
-}
-
-export interface RealtimeReactOptions {
-  /** Mount the live-invalidation listener under every `<MizanContext>` (default `false`). */
-  live?: boolean
 }

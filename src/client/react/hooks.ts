@@ -1,8 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query'
-import { useContext } from 'react'
 import type { WireBundle } from '../types.ts'
 import { callMutation, contextQuery } from './query-builders.ts'
-import { findMember, ScopeContext, useRuntime } from './runtime.ts'
+import { findMember, named, useRuntime } from './runtime.ts'
 
 /**
  * `use<Key>()`: a context member's data when a mounted provider's bundle has the member,
@@ -10,24 +9,18 @@ import { findMember, ScopeContext, useRuntime } from './runtime.ts'
  * different providers without breaking the rules of hooks.
  */
 export function createFunctionHook(key: string, hookName: string) {
-  function useMizanFunction(): unknown {
-    const runtime = useRuntime(hookName)
-    const scope = useContext(ScopeContext)
-    const wireName = runtime.client.wireName(key)
-    const mutation = useMutation(callMutation(key, wireName, () => runtime.client), runtime.queryClient)
-    const member = findMember(scope, wireName)
-    return member ? member.value : mutation
-  }
-  Object.defineProperty(useMizanFunction, 'name', { value: hookName })
-  return useMizanFunction
+  return named(function useMizanFunction(): unknown {
+    const { client, queryClient, scope } = useRuntime(hookName)
+    const wireName = client.wireName(key)
+    const mutation = useMutation(callMutation(key, wireName, () => client), queryClient)
+    return (findMember(scope, wireName) ?? { value: mutation }).value
+  }, hookName)
 }
 
 /** `use<Context>Context(params)`: the bundle as a query, keyed by router key via `select`. */
 export function createContextHook(name: string, hookName: string, select: (bundle: WireBundle) => unknown) {
-  function useMizanContext(params?: unknown) {
-    const runtime = useRuntime(hookName)
-    return useQuery({ ...contextQuery(name, params, () => runtime.client), select }, runtime.queryClient)
-  }
-  Object.defineProperty(useMizanContext, 'name', { value: hookName })
-  return useMizanContext
+  return named(function useMizanContext(params?: unknown) {
+    const { client, queryClient } = useRuntime(hookName)
+    return useQuery({ ...contextQuery(name, params, () => client), select }, queryClient)
+  }, hookName)
 }

@@ -1,11 +1,15 @@
+/**
+ * `mizan-ts/react`: `createMizanReact` and the React Query glue, plus the kernel. Opt-in
+ * plug-ins, each from its own entry: `mizan-ts/react/forms`, `mizan-ts/react/channels`,
+ * `mizan-ts/react/live`, `mizan-ts/react/ssr`.
+ */
 export * from '../createMizanReact.ts'
 export { mergeIntoBundle } from './apply-response.ts'
 export { callQueryKey, contextQueryKey, sortedParams, type CallQueryKey, type ContextQueryKey } from './query-keys.ts'
 export { CONTEXT_QUERY_DEFAULTS } from './query-builders.ts'
-export type { MizanProviderProps } from './mizan-provider.tsx'
+export type { MizanProvider, MizanProviderProps } from './mizan-provider.tsx'
 export type { ErrorFallback } from './scope-gate.tsx'
-export { formSchemaQueryKey, formFunctionNames } from './form-query.ts'
-export { errorsFromIssues, errorsFromWire, prepareFormData, NON_FIELD } from './form-errors.ts'
+export type { HookTarget } from './hook-names.ts'
 export type * from './form-types.ts'
-export { readSSRGlobals, readSSRProps, seedFromSSR, ssrGlobalNames, SSR_STATE_GLOBAL, type SSRGlobalNames, type SSRGlobals } from './ssr-hydrate.ts'
+export type { SSRGlobalNames, SSRGlobals } from './ssr-hydrate.ts'
 export * from '../index.ts'

@@ -12,17 +12,13 @@ const registry = new WeakMap<QueryClient, UntypedMizanClient>()
  * to prefetch on the server: `registerMizanClient(queryClient, createMizanClient<AppRouter>(…))`.
  */
 export function registerMizanClient<R extends AnyRouter>(queryClient: QueryClient, client: MizanClient<R>): void {
-  bindKernel(queryClient, untyped(client))
+  registry.set(queryClient, untyped(client))
 }
 
-export function bindKernel(queryClient: QueryClient, client: UntypedMizanClient): void {
-  registry.set(queryClient, client)
-}
+export const bindKernel = (queryClient: QueryClient, client: UntypedMizanClient): unknown => registry.set(queryClient, client)
 
 export function kernelFor(queryClient: QueryClient): UntypedMizanClient {
   const client = registry.get(queryClient)
-  if (!client) {
-    throw new Error('Mizan: no client is bound to this QueryClient; render inside <MizanContext> or call registerMizanClient(queryClient, client)')
-  }
+  if (!client) throw new Error('Mizan: no client for this QueryClient (see registerMizanClient)')
   return client
 }

@@ -6,8 +6,7 @@ import { createMizanClient } from '../mizan-client.ts'
 import type { BaseClientOptions, MizanClientOptions } from '../options.ts'
 import { untyped } from '../types.ts'
 import { bindKernel } from './kernel-registry.ts'
-import { seedFromSSR } from './ssr-hydrate.ts'
-import { RuntimeContext, ScopeContext, type MizanRuntime } from './runtime.ts'
+import { RuntimeContext, type MizanRuntime } from './runtime.ts'
 import { ScopeGate, type ErrorFallback } from './scope-gate.tsx'
 
 export interface MizanProviderProps {
@@ -22,36 +21,33 @@ export interface MizanProviderProps {
   errorFallback?: ErrorFallback
   /** Load the `global` bundle before rendering children (default `true`). */
   global?: boolean
-  /** Seed the cache from the page's SSR data (`__MIZAN_SSR_DATA__` or the dialect's spelling, and the dehydrated cache) on first render (default `true`). */
+  /**
+   * With the `ssr` plug-in: seed the cache from the page's SSR data (`__MIZAN_SSR_DATA__` or the
+   * dialect's spelling, and the dehydrated cache) before the first render reads it (default `true`).
+   */
   ssr?: boolean
   children?: ReactNode
 }
 
-export function createMizanProvider(defaults: MizanClientOptions<AnyRouter>) {
-  return function MizanContext(props: MizanProviderProps): ReactNode {
-    const { baseUrl, global = true, fallback, errorFallback, children } = props
+/** `<MizanContext>`; plug-ins may wrap it (see `MizanReactPlugin.provider`). */
+export type MizanProvider = (props: MizanProviderProps) => ReactNode
+
+export function createMizanProvider(defaults: MizanClientOptions<AnyRouter>): MizanProvider {
+  return function MizanContext(props) {
+    const { baseUrl, global = true } = props
     const own = useRef<QueryClient | null>(null)
     const queryClient = props.queryClient ?? (own.current ??= new QueryClient())
     // The kernel holds the cookie jar and the CSRF state, so it must survive re-renders;
     // an inline `client` object would otherwise rebuild it on every render.
-    const kernel = useMemo(() => untyped(createMizanClient<AnyRouter>({ ...defaults, ...props.client, baseUrl })), [baseUrl])
+    const client = useMemo(() => untyped(createMizanClient<AnyRouter>({ ...defaults, ...props.client, baseUrl })), [baseUrl])
     // Registered during render, before any child's queryFn can run; idempotent, so safe to repeat.
-    bindKernel(queryClient, kernel)
-    // Before the gate below reads the cache: a server-rendered page then hydrates with no request.
-    if (props.ssr !== false) seedFromSSR(queryClient, kernel.dialect)
-    const runtime = useMemo<MizanRuntime>(() => ({ client: kernel, queryClient }), [kernel, queryClient])
+    bindKernel(queryClient, client)
+    const runtime = useMemo<MizanRuntime>(() => ({ client, queryClient }), [client, queryClient])
     return (
       <QueryClientProvider client={queryClient}>
         <RuntimeContext.Provider value={runtime}>
-          <ScopeContext.Provider value={null}>
-            {global ? (
-              <ScopeGate name={GLOBAL_CONTEXT} fallback={fallback} errorFallback={errorFallback}>
-                {children}
-              </ScopeGate>
-            ) : (
-              children
-            )}
-          </ScopeContext.Provider>
+          {/* The gate takes `fallback`, `errorFallback` and `children` from the provider's props. */}
+          {global ? <ScopeGate {...props} name={GLOBAL_CONTEXT} /> : props.children}
         </RuntimeContext.Provider>
       </QueryClientProvider>
     )

@@ -23,24 +23,22 @@ export function contextQuery(name: string, params: unknown, resolve: KernelResol
   const queryKey = contextQueryKey(name, params)
   return {
     queryKey,
-    queryFn: async ({ client }: QueryFunctionContext<ContextQueryKey>): Promise<WireBundle> => {
-      try {
-        return await resolve(client).context(name, queryKey[3])
-      } catch (error) {
+    queryFn: async ({ client }: QueryFunctionContext<ContextQueryKey>): Promise<WireBundle> =>
+      resolve(client)
+        .context(name, queryKey[3])
         // A backend without a `global` context answers 404: that is an empty bundle, not a failure.
-        if (name === GLOBAL_CONTEXT && hasErrorCode(error, 'NOT_FOUND') && error.status === 404) return {}
-        throw error
-      }
-    },
+        .catch((error: unknown) => {
+          if (name === GLOBAL_CONTEXT && hasErrorCode(error, 'NOT_FOUND') && error.status === 404) return {}
+          throw error
+        }),
     ...CONTEXT_QUERY_DEFAULTS,
   }
 }
 
 /** A plain function read as a query; calls are never retried, so neither is this. */
 export function callQuery(key: string, wireName: string, args: unknown, resolve: KernelResolver) {
-  const queryKey = callQueryKey(wireName, args)
   return {
-    queryKey,
+    queryKey: callQueryKey(wireName, args),
     queryFn: async ({ client }: QueryFunctionContext<CallQueryKey>): Promise<unknown> => (await resolve(client).call(key, args)).result,
     retry: false,
   }
@@ -54,9 +52,9 @@ export function callQuery(key: string, wireName: string, args: unknown, resolve:
 export function callMutation(key: string, wireName: string, resolve: KernelResolver) {
   return {
     mutationKey: ['mizan', 'call', wireName] as const,
-    mutationFn: async (input: unknown, context: MutationFunctionContext): Promise<unknown> => {
-      const outcome = await resolve(context.client).call(key, input)
-      await applyMizanResponse(context.client, outcome)
+    mutationFn: async (input: unknown, { client }: MutationFunctionContext): Promise<unknown> => {
+      const outcome = await resolve(client).call(key, input)
+      await applyMizanResponse(client, outcome)
       return outcome.result
     },
   }

@@ -1,18 +1,21 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { useContext, useMemo, type ReactNode } from 'react'
+import { useMemo, type ReactNode } from 'react'
 import type { MizanError } from '../../shared/errors.ts'
 import { contextQuery } from './query-builders.ts'
-import { ScopeContext, useRuntime } from './runtime.ts'
+import { named, RuntimeContext, useRuntime } from './runtime.ts'
 
 /** What to show when a bundle fails before it ever loaded; without it the error is thrown to the nearest error boundary. */
 export type ErrorFallback = ReactNode | ((error: MizanError) => ReactNode)
 
-export interface ScopeGateProps {
-  name: string
+export interface ContextProviderRuntimeProps {
   params?: unknown
   fallback?: ReactNode
   errorFallback?: ErrorFallback
   children?: ReactNode
+}
+
+export interface ScopeGateProps extends ContextProviderRuntimeProps {
+  name: string
 }
 
 /**
@@ -22,17 +25,16 @@ export interface ScopeGateProps {
  */
 export function ScopeGate({ name, params, fallback = null, errorFallback, children }: ScopeGateProps): ReactNode {
   const runtime = useRuntime(`the ${name} context provider`)
-  const parent = useContext(ScopeContext)
-  const query = useQuery(
-    { ...contextQuery(name, params, () => runtime.client), placeholderData: keepPreviousData },
-    runtime.queryClient,
-  )
-  const bundle = query.data
-  const scope = useMemo(() => (bundle === undefined ? null : { name, bundle, parent }), [name, bundle, parent])
-  if (scope) return <ScopeContext.Provider value={scope}>{children}</ScopeContext.Provider>
-  if (query.error) {
-    if (errorFallback === undefined) throw query.error
-    return typeof errorFallback === 'function' ? errorFallback(query.error as MizanError) : errorFallback
-  }
-  return fallback
+  const { client, queryClient, scope } = runtime
+  const { data: bundle, error } = useQuery({ ...contextQuery(name, params, () => client), placeholderData: keepPreviousData }, queryClient)
+  const inner = useMemo(() => bundle && { ...runtime, scope: { bundle, parent: scope } }, [bundle, runtime])
+  if (inner) return <RuntimeContext.Provider value={inner}>{children}</RuntimeContext.Provider>
+  if (!error) return fallback
+  if (errorFallback === undefined) throw error
+  return typeof errorFallback === 'function' ? errorFallback(error as MizanError) : errorFallback
+}
+
+/** `<XContext params>`: mounts the bundle of context `name` for the hooks below it. */
+export function createContextProvider(name: string, displayName: string) {
+  return named((props: ContextProviderRuntimeProps): ReactNode => <ScopeGate {...props} name={name} />, displayName)
 }

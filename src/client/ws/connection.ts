@@ -3,20 +3,22 @@
  * there is work, and on every open re-subscribes, re-watches and sends what waited for it.
  * The parts that own that work (requests, channels, watches) send through one `Wire`.
  */
-import { MizanError } from '../../shared/errors.ts'
+import type { MizanError } from '../../shared/errors.ts'
+import { socketError } from '../errors.ts'
 import type { InvalidateEntry, WsInvalidateFrame } from '../../shared/protocol.ts'
 import { backoffDelay } from '../retry.ts'
 import { ChannelRegistry } from './channel-registry.ts'
 import { parseFrame, type Frame } from './frames.ts'
 import { LiveWatches } from './live-watches.ts'
 import { PendingRequests } from './pending-requests.ts'
-import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, UntypedRealtime, WsConnectionHandle } from './realtime-types.ts'
+import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
 import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
 import type { Wire } from './wire.ts'
 
 const OPEN = 1
+const CLOSED = 'The WebSocket connection was closed'
 
-export class WsConnection implements UntypedRealtime {
+export class WsConnection implements SocketLink {
   private socket: WebSocketLike | undefined
   private state: ConnectionStatus = 'idle'
   private attempt = 0
@@ -98,7 +100,7 @@ export class WsConnection implements UntypedRealtime {
         if (this.shut) return
         socket = headers ? new Ctor(url, undefined, { headers }) : new Ctor(url)
       } catch (error) {
-        this.failAll(new MizanError('NETWORK_ERROR', `WebSocket connection failed: ${error instanceof Error ? error.message : String(error)}`, { status: 0, cause: error }))
+        this.failAll(socketError(`WebSocket connection failed: ${String((error as Error | undefined)?.message ?? error)}`, error))
         this.setState('closed')
         return
       }
@@ -129,7 +131,7 @@ export class WsConnection implements UntypedRealtime {
     if (this.shut) return this.setState('closed')
     const reconnect = this.options.reconnect
     if (reconnect === false) {
-      this.failAll(new MizanError('NETWORK_ERROR', 'The WebSocket closed', { status: 0 }))
+      this.failAll(socketError('The WebSocket closed'))
       return this.setState('closed')
     }
     if (!this.hasWork()) return this.setState('idle')
@@ -172,12 +174,13 @@ export class WsConnection implements UntypedRealtime {
 
   // ── the realtime API ──────────────────────────────────────────────────────
   /**
-   * Send `{action, id, …}` and resolve with the `ok` reply. `read`s survive a reconnect (they
-   * are sent again); `call`s that were on the wire fail instead.
+   * Send `{action, id, …}` and resolve with the `ok` reply. Context reads (`ctx`) survive a
+   * reconnect (they are sent again); calls (`rpc`) that were on the wire fail instead.
    */
-  request(frame: Frame, kind: 'read' | 'call', label: string, signal?: AbortSignal): Promise<Frame> {
-    if (this.shut) return Promise.reject(new MizanError('NETWORK_ERROR', 'The WebSocket connection was closed', { status: 0 }))
-    return this.requests.request(frame, kind, label, signal)
+  request(frame: Frame, signal?: AbortSignal): Promise<Frame> {
+    if (this.shut) return Promise.reject(socketError(CLOSED))
+    const call = frame['action'] === 'rpc'
+    return this.requests.request(frame, call ? 'call' : 'read', call ? `call '${String(frame['fn'])}'` : `context '${String(frame['context'])}'`, signal)
   }
 
   channel(channel: string, params: unknown, handlers: ChannelHandlers): ChannelSubscription {
@@ -197,7 +200,7 @@ export class WsConnection implements UntypedRealtime {
     if (this.shut) return
     this.shut = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.failAll(new MizanError('NETWORK_ERROR', 'The WebSocket connection was closed', { status: 0 }))
+    this.failAll(socketError(CLOSED))
     const socket = this.socket
     this.socket = undefined
     socket?.close(1000)

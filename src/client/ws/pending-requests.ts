@@ -3,8 +3,8 @@
  * unique per connection, so a reply can never be taken for another request's. A read still
  * unanswered when the socket drops is sent again; a call fails instead (it may have run).
  */
-import { MizanError } from '../../shared/errors.ts'
-import { abortedError } from '../errors.ts'
+import type { MizanError } from '../../shared/errors.ts'
+import { abortedError, socketError } from '../errors.ts'
 import { errorFromFrame, type Frame } from './frames.ts'
 import type { Wire } from './wire.ts'
 
@@ -43,7 +43,7 @@ export class PendingRequests {
     pending.timer = setTimeout(() => {
       if (!this.pending.has(id) || pending.sent) return
       this.settle(id)
-      pending.reject(new MizanError('NETWORK_ERROR', `No WebSocket connection within ${ms} ms for ${pending.label}`, { status: 0 }))
+      pending.reject(socketError(`No WebSocket connection within ${ms} ms for ${pending.label}`))
     }, ms)
   }
 
@@ -106,11 +106,7 @@ export class PendingRequests {
         this.armConnectTimer(pending, id)
       } else {
         this.settle(id)
-        pending.reject(
-          new MizanError('NETWORK_ERROR', `The WebSocket closed before ${pending.label} was answered; it may have run on the server, so it was not retried`, {
-            status: 0,
-          }),
-        )
+        pending.reject(socketError(`The WebSocket closed before ${pending.label} was answered; it may have run on the server, so it was not retried`))
       }
     }
   }

@@ -58,3 +58,9 @@ export interface UntypedRealtime {
 
 /** `[params?]` when a channel takes none or all are optional. */
 export type ChannelParamsArgs<TParams> = CallArgs<TParams>
+
+/** The socket as a client carries it (`client.socket`): the realtime methods, channels by wire name. */
+export interface SocketLink extends UntypedRealtime {
+  /** Send `{action: 'rpc' | 'ctx', …}` and resolve with the `ok` reply; reads survive a reconnect, calls fail instead. */
+  request(frame: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>>
+}

@@ -1,9 +1,10 @@
 /** How the socket is made: the WebSocket class it takes, its URL with the token, and the handshake headers. */
-import { MizanError } from '../../shared/errors.ts'
-import { ROUTES } from '../../shared/protocol.ts'
+import { socketError } from '../errors.ts'
+import { WEBSOCKET_ROUTE } from '../../shared/protocol.ts'
 import type { CookieStore } from '../cookies.ts'
 import type { HeadersOption } from '../options.ts'
-import { mergeHeaders } from '../transport.ts'
+import { addCookie, mergeHeaders } from '../transport.ts'
+import type { SocketConnector } from '../types.ts'
 
 /** The part of the WebSocket API the transport uses: the browser's `WebSocket` and `ws` both fit. */
 export interface WebSocketLike {
@@ -20,6 +21,12 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WebSocketLike
 
 export interface WebSocketClientOptions {
+  /**
+   * The socket transport, plugged in by the app so that HTTP-only bundles do not carry it:
+   * `import { webSocketTransport } from 'mizan-ts/client/ws'`. The React `channels` and `live`
+   * plug-ins supply it themselves.
+   */
+  connect?: SocketConnector
   /** Socket URL; default `ws(s)://<host of baseUrl or of the page>/ws/`, where the reference mounts it. */
   url?: string
   /** Default `globalThis.WebSocket`; in Node < 22 pass `WebSocket` from `ws`. */
@@ -50,9 +57,9 @@ function defaultUrl(baseUrl: string): string {
   try {
     base = new URL(baseUrl, location?.href)
   } catch {
-    throw new MizanError('NETWORK_ERROR', `Mizan: cannot derive a WebSocket URL from baseUrl '${baseUrl}'; set websocket.url`, { status: 0 })
+    throw socketError(`Mizan: cannot derive a WebSocket URL from baseUrl '${baseUrl}'; set websocket.url`)
   }
-  return `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${ROUTES.websocket}`
+  return `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${WEBSOCKET_ROUTE}`
 }
 
 /** Asked again before every (re)connect, so a token function can hand out a fresh token. */
@@ -66,8 +73,7 @@ export async function socketUrl(options: WsConnectionOptions): Promise<string> {
 
 export async function handshakeHeaders(options: WsConnectionOptions): Promise<Record<string, string> | undefined> {
   const headers = await mergeHeaders(options.clientHeaders, await resolveHeaders(options.headers))
-  const cookie = options.cookies?.header()
-  if (cookie) headers.set('cookie', headers.has('cookie') ? `${headers.get('cookie')}; ${cookie}` : cookie)
+  addCookie(headers, options.cookies?.header())
   const out: Record<string, string> = {}
   headers.forEach((value, name) => {
     out[name] = value

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createMizanClient, type MizanClient } from '../../../src/client/index.ts'
 import { applyMizanResponse, contextQueryKey, createMizanReact, registerMizanClient } from '../../../src/client/react/index.ts'
 import type { WireBundle } from '../../../src/client/types.ts'
+import { parseInvalidateHeader } from '../../../src/shared/invalidate-header.ts'
 import type { izanaFixtureRouter } from '../replay/izana-fixture-router.ts'
 import { countingFetch, startPythonBackend, type PythonBackend } from './python-backend.ts'
 
@@ -34,7 +35,13 @@ afterEach(() => {
  */
 async function screen(bundles: [name: string, params?: Record<string, unknown>][], options: { stripBody?: boolean } = {}) {
   const traffic = countingFetch(options.stripBody ? headerOnlyFetch : globalThis.fetch)
-  const api: MizanClient<Fixture> = createMizanClient<Fixture>({ dialect: 'izana', baseUrl: backend.baseUrl, fetch: traffic.fetch })
+  // Reading the header is opt-in (`invalidateHeader`): conforming peers send the entries in the body.
+  const api: MizanClient<Fixture> = createMizanClient<Fixture>({
+    dialect: 'izana',
+    baseUrl: backend.baseUrl,
+    fetch: traffic.fetch,
+    ...(options.stripBody ? { invalidateHeader: parseInvalidateHeader } : {}),
+  })
   const queryClient = new QueryClient()
   registerMizanClient(queryClient, api)
   const observers = bundles.map(([name, params]) => {

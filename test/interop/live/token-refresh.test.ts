@@ -5,7 +5,8 @@
  * MWT") is absorbed by one shared refresh and a single resend.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMizanClient, createTokenManager, MizanError, type MizanClient, type TokenGrant } from '../../../src/client/index.ts'
+import { createMizanClient, MizanError, type MizanClient } from '../../../src/client/index.ts'
+import { createTokenManager, type TokenGrant } from '../../../src/client/token-refresh.ts'
 import type { izanaFixtureRouter } from '../replay/izana-fixture-router.ts'
 import { SESSIONS, startPythonBackend, type PythonBackend } from './python-backend.ts'
 
