@@ -3,6 +3,8 @@
  * QueryClient, followed by the automatic refetch of exactly the targeted bundles (counted on
  * the wire), and merges written into the cache with no request at all.
  */
+import { readFileSync } from 'node:fs'
+import { loadGoldenCases } from '../replay/golden-cases.ts'
 import { MutationObserver, QueryClient, QueryObserver } from '@tanstack/react-query'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMizanClient, type MizanClient } from '../../../src/client/index.ts'
@@ -149,8 +151,15 @@ describe('kernel + QueryClient → Python: invalidation and refetch', () => {
     observer.reset()
   })
 
-  it('function-form entries ({function: …})', (ctx) => {
-    ctx.skip('n/a for Python: izana 1.1.0 never sends {function} entries; they are a Mizan-TS extension (docs/PROTOCOL.md §14 q4)')
+  it('function-form entries ({function: …}) never come from Python: it refuses affects=<function> at registration', () => {
+    // A Mizan-TS extension (docs/PROTOCOL.md §15): what the reference does instead is recorded.
+    const { attempts } = JSON.parse(readFileSync(new URL('../vectors/registration-errors.json', import.meta.url), 'utf8')) as {
+      attempts: { case: string; raises: string }[]
+    }
+    expect(attempts.find((a) => a.case === 'affects=<@client function reference>')?.raises).toBe('TypeError')
+    const entries = loadGoldenCases().flatMap((c) => ((c.response?.json as { invalidate?: unknown[] } | null)?.invalidate ?? []) as unknown[])
+    expect(entries.length).toBeGreaterThan(0)
+    expect(entries.filter((e) => typeof e === 'object' && e !== null && 'function' in e)).toEqual([])
   })
 })
 
