@@ -6,6 +6,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { MizanError } from '../../shared/errors.ts'
+import { NON_FIELD, formIssues } from '../../shared/form-issues.ts'
 
 /** Where an error was found: by the schema in the browser, or by the backend. */
 export type FormErrorSource = 'client' | 'server'
@@ -24,7 +25,7 @@ export type FormErrorMap = Record<string, FormError[]>
 export type WireFieldErrors = { field: string; errors: { message: string; code?: string }[] }[]
 
 /** Django's key for errors that belong to the form, not to one field. */
-export const NON_FIELD = '__all__'
+export { NON_FIELD }
 const NON_FIELD_KEYS = new Set([NON_FIELD, 'non_field_errors', ''])
 
 export function isNonFieldKey(field: string): boolean {
@@ -51,36 +52,10 @@ export function prepareFormData(values: Record<string, unknown>, kinds: Readonly
   return out
 }
 
-type IssueDetail = StandardSchemaV1.Issue & { code?: string; origin?: string }
-
-/** Django's error codes for a schema issue, exactly as the server's field-schema module maps them. */
-function codeOf(issue: IssueDetail): string {
-  const numeric = issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint'
-  switch (issue.code) {
-    case 'too_big':
-      return numeric ? 'max_value' : 'max_length'
-    case 'too_small':
-      return numeric ? 'min_value' : 'min_length'
-    case 'invalid_value':
-      return 'invalid_choice'
-    case 'invalid_type':
-      return issue.message.endsWith('received undefined') ? 'required' : 'invalid'
-    default:
-      return 'invalid'
-  }
-}
-
 /** Schema issues grouped per top-level field, worded as the server words them (`This field is required.`). */
 export function errorsFromIssues(issues: readonly StandardSchemaV1.Issue[], data: Record<string, unknown>, source: FormErrorSource): FormErrorMap {
   const out: FormErrorMap = {}
-  for (const issue of issues as readonly IssueDetail[]) {
-    const first = issue.path?.[0]
-    const field = first === undefined ? NON_FIELD : String(typeof first === 'object' ? first.key : first)
-    const missing = field !== NON_FIELD && data[field] === undefined && issue.path?.length === 1
-    const code = missing ? 'required' : codeOf(issue)
-    const message = code === 'required' ? 'This field is required.' : issue.message
-    ;(out[field] ??= []).push({ message, code, source })
-  }
+  for (const { field, code, message } of formIssues(issues, data)) (out[field] ??= []).push({ message, code, source })
   return out
 }
 

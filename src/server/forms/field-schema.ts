@@ -1,4 +1,5 @@
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec'
+import { formIssues } from '../../shared/form-issues.ts'
 import type { AnySchema } from '../../shared/types.ts'
 
 /** One field as Mizan clients render it (the reference's field schema). */
@@ -98,35 +99,10 @@ export function fieldsOf(schema: AnySchema, hints: Record<string, FieldHint> = {
   })
 }
 
-type IssueDetail = StandardSchemaV1.Issue & { code?: string; origin?: string; input?: unknown }
-
-/** Django's error codes, so clients that switch on them keep working. */
-function codeOf(issue: IssueDetail): string {
-  const numeric = issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint'
-  switch (issue.code) {
-    case 'too_big':
-      return numeric ? 'max_value' : 'max_length'
-    case 'too_small':
-      return numeric ? 'min_value' : 'min_length'
-    case 'invalid_value':
-      return 'invalid_choice'
-    case 'invalid_type':
-      return issue.message.endsWith('received undefined') ? 'required' : 'invalid'
-    default:
-      return 'invalid'
-  }
-}
-
 /** Group schema issues per field, in the reference's `[{field, errors: [{message, code}]}]` shape. */
 export function fieldErrorsOf(issues: readonly StandardSchemaV1.Issue[], data: unknown): { field: string; errors: FieldError[] }[] {
   const byField = new Map<string, FieldError[]>()
-  const given = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {}
-  for (const issue of issues as readonly IssueDetail[]) {
-    const first = issue.path?.[0]
-    const field = first === undefined ? '__all__' : String(typeof first === 'object' ? first.key : first)
-    const missing = field !== '__all__' && given[field] === undefined && issue.path?.length === 1
-    const code = missing ? 'required' : codeOf(issue)
-    const message = code === 'required' ? 'This field is required.' : issue.message
+  for (const { field, code, message } of formIssues(issues, data)) {
     const list = byField.get(field) ?? []
     list.push({ message, code })
     byField.set(field, list)
