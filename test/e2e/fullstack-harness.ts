@@ -141,10 +141,14 @@ export class MizanTraffic {
   private inFlight = new Set<Request>()
   private lastChange = Date.now()
 
-  constructor(page: Page) {
+  /** `prefix`: the API mount to record (`/api/izana/` against the Python backend). */
+  constructor(
+    page: Page,
+    private readonly prefix = '/api/mizan/',
+  ) {
     page.on('request', (req) => {
       const url = new URL(req.url())
-      if (!url.pathname.startsWith('/api/mizan/')) return
+      if (!url.pathname.startsWith(this.prefix)) return
       this.log.push({ method: req.method(), path: url.pathname + url.search })
       this.inFlight.add(req)
       this.lastChange = Date.now()
@@ -162,11 +166,16 @@ export class MizanTraffic {
 
   /** Context bundle reads since the last reset, e.g. `/api/mizan/ctx/user/?user_id=1`. */
   contextReads(): string[] {
-    return this.log.filter((r) => r.path.startsWith('/api/mizan/ctx/')).map((r) => r.path)
+    return this.log.filter((r) => r.path.startsWith(`${this.prefix}ctx/`)).map((r) => r.path)
   }
 
   calls(): string[] {
-    return this.log.filter((r) => r.path.startsWith('/api/mizan/call/')).map((r) => `${r.method} ${r.path}`)
+    return this.log.filter((r) => r.path.startsWith(`${this.prefix}call/`)).map((r) => `${r.method} ${r.path}`)
+  }
+
+  /** Every request but the context reads: calls and the session bootstrap. */
+  nonContext(): string[] {
+    return this.log.filter((r) => !r.path.startsWith(`${this.prefix}ctx/`)).map((r) => `${r.method} ${r.path}`)
   }
 
   /** Every Mizan request since the last reset (session bootstrap included). */

@@ -8,10 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page, type Request } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { izanaProxy } from '../web/vite.config.ts'
+import { MizanTraffic } from '../../e2e/fullstack-harness.ts'
 import { startPythonBackend, type PythonBackend } from './python-backend.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -27,56 +28,12 @@ const CHROMIUM_ARGS = [
 ]
 const webConfig = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url))
 
-/** Every /api/izana request of the page, and whether the network has gone quiet. */
-class Traffic {
-  log: { method: string; path: string }[] = []
-  private inFlight = new Set<Request>()
-  private lastChange = Date.now()
-
-  constructor(page: Page) {
-    page.on('request', (req) => {
-      const url = new URL(req.url())
-      if (!url.pathname.startsWith('/api/izana/')) return
-      this.log.push({ method: req.method(), path: url.pathname + url.search })
-      this.inFlight.add(req)
-      this.lastChange = Date.now()
-    })
-    const done = (req: Request) => {
-      if (this.inFlight.delete(req)) this.lastChange = Date.now()
-    }
-    page.on('requestfinished', done)
-    page.on('requestfailed', done)
-  }
-
-  reset() {
-    this.log = []
-  }
-
-  contextReads() {
-    return this.log.filter((r) => r.path.startsWith('/api/izana/ctx/')).map((r) => r.path)
-  }
-
-  calls() {
-    return this.log.filter((r) => !r.path.startsWith('/api/izana/ctx/')).map((r) => `${r.method} ${r.path}`)
-  }
-
-  /** "Exactly these requests" only means something once late refetches had their chance. */
-  async settle(quietMs = 400, timeoutMs = 5_000) {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      if (this.inFlight.size === 0 && Date.now() - this.lastChange >= quietMs) return
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    throw new Error(`network did not settle: ${[...this.inFlight].map((r) => r.url()).join(', ')}`)
-  }
-}
-
 let backend: PythonBackend | undefined
 let server: PreviewServer | undefined
 let browser: Browser | undefined
 let outDir: string | undefined
 let page: Page
-let traffic: Traffic
+let traffic: MizanTraffic
 const pageErrors: string[] = []
 
 /**
@@ -121,7 +78,7 @@ beforeAll(async () => {
   })
   page = await browser!.newPage()
   page.on('pageerror', (error) => pageErrors.push(error.message))
-  traffic = new Traffic(page)
+  traffic = new MizanTraffic(page, '/api/izana/')
 }, 40_000)
 
 afterAll(async () => {
@@ -140,7 +97,7 @@ describe('createMizanReact in Chromium → Vite proxy → live Python backend', 
     expect(await text('posts-2')).toBe('post 1 of 2, post 2 of 2, post 3 of 2')
     await traffic.settle()
     expect(traffic.contextReads().sort()).toEqual(['/api/izana/ctx/global/', '/api/izana/ctx/user/?user_id=1', '/api/izana/ctx/user/?user_id=2'])
-    expect(traffic.calls()).toEqual([])
+    expect(traffic.nonContext()).toEqual([])
   })
 
   step('a scoped mutation refetches exactly its one bundle (after the CSRF bootstrap)', async () => {
@@ -149,7 +106,7 @@ describe('createMizanReact in Chromium → Vite proxy → live Python backend', 
     await until(() => text('name-1')).toBe('Alice (updated)')
     await traffic.settle()
     expect(traffic.contextReads()).toEqual(['/api/izana/ctx/user/?user_id=1'])
-    expect(traffic.calls()).toEqual(['GET /api/izana/session/', 'POST /api/izana/call/'])
+    expect(traffic.nonContext()).toEqual(['GET /api/izana/session/', 'POST /api/izana/call/'])
     expect(await text('name-2')).toBe('Sam')
     // The page read Django's csrftoken cookie through the proxy and echoed it.
     const cookies = await page.context().cookies()
@@ -160,7 +117,7 @@ describe('createMizanReact in Chromium → Vite proxy → live Python backend', 
     await until(() => text('name-2')).toBe('Sam (updated)')
     await traffic.settle()
     expect(traffic.contextReads()).toEqual(['/api/izana/ctx/user/?user_id=2'])
-    expect(traffic.calls()).toEqual(['POST /api/izana/call/']) // the CSRF cookie is known now
+    expect(traffic.nonContext()).toEqual(['POST /api/izana/call/']) // the CSRF cookie is known now
   })
 
   step('a merge updates the UI with no bundle request', async () => {
@@ -169,7 +126,7 @@ describe('createMizanReact in Chromium → Vite proxy → live Python backend', 
     await until(() => text('name-2')).toBe('Sam (updated) (merged)')
     await traffic.settle()
     expect(traffic.contextReads()).toEqual([])
-    expect(traffic.calls()).toEqual(['POST /api/izana/call/'])
+    expect(traffic.nonContext()).toEqual(['POST /api/izana/call/'])
   })
 
   step('errors reach the UI as typed MizanErrors', async () => {
