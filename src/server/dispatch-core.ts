@@ -10,7 +10,7 @@ import type { CallSuccessBody, InvalidateEntry, MergeEntry } from '../shared/pro
 import { ContextCache, type CacheOutcome } from './cache/context-cache.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
-import { executeFunction, type ErrorReporter } from './execute.ts'
+import { executeFunction, executeMaybeSync, type ErrorReporter } from './execute.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
 import { coerceQueryValue } from './schema.ts'
@@ -38,6 +38,10 @@ export interface DispatchCoreParts {
   core: DispatchCore
   requestContext(req: MizanRequest, routeParams?: Record<string, string>): Promise<RequestContext<MizanUser>>
   execute(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>): Promise<unknown>
+  /** `requestContext` without a promise when there is no user resolver. */
+  requestContextMaybeSync(req: MizanRequest): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>>
+  /** `core.invoke` without a promise when everything on the way is synchronous; may throw synchronously. */
+  invokeMaybeSync(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Invocation | Promise<Invocation>
   report: ErrorReporter
 }
 
@@ -50,7 +54,12 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
 
   async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
     const user = options.resolveUser ? await options.resolveUser(req) : null
-    return { user, headers: req.headers, raw: req.raw, signal: req.signal, routeParams, responseHeaders: new Headers() }
+    return contextOf(req, user, routeParams)
+  }
+
+  /** `requestContext` without a promise when there is no user resolver. */
+  function requestContextMaybeSync(req: MizanRequest): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>> {
+    return options.resolveUser ? requestContext(req) : contextOf(req, null, {})
   }
 
   function execute(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>): Promise<unknown> {
@@ -69,17 +78,26 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
   }
 
   async function invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation> {
+    return invokeMaybeSync(reg, rawArgs, meta, ctx, wantsMeta)
+  }
+
+  /** `invoke` without a promise when the function, its schemas and the purge are all synchronous; may throw. */
+  function invokeMaybeSync(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Invocation | Promise<Invocation> {
     const args = meta !== undefined && rawArgs !== undefined ? deserializeArgs(rawArgs, meta) : rawArgs
-    const result = await execute(reg, args, ctx)
+    const result = executeMaybeSync(reg, args, ctx, report, options.coercion, timeoutMs)
+    return result instanceof Promise ? result.then((r: unknown) => invoked(reg, args, ctx, wantsMeta, r)) : invoked(reg, args, ctx, wantsMeta, result)
+  }
+
+  function invoked(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean, result: unknown): Invocation | Promise<Invocation> {
     // A refused form submit changed nothing: no invalidation, merge, purge or live notice.
     const refused = reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined
     const invalidate = refused ? [] : resolveInvalidation(router, reg, args)
     if (result instanceof Response) {
-      if (cache && invalidate.length) await cache.purge(router, invalidate, userIdOf(ctx))
-      notify(reg, invalidate, [], ctx)
       const body: CallSuccessBody = { result: null }
       if (invalidate.length) body.invalidate = invalidate
-      return { body, response: result, invalidate }
+      const invocation: Invocation = { body, response: result, invalidate }
+      if (cache && invalidate.length) return cache.purge(router, invalidate, userIdOf(ctx)).then(() => notified(reg, invocation, [], ctx))
+      return notified(reg, invocation, [], ctx)
     }
     const payload: CallSuccessBody = { result }
     if (wantsMeta) {
@@ -90,9 +108,14 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     if (invalidate.length) payload.invalidate = invalidate
     const merges = resolveMerges(router, reg, args, payload.result)
     if (merges.length) payload.merge = merges
-    if (cache && (invalidate.length || merges.length)) await cache.purge(router, [...invalidate, ...merges], userIdOf(ctx))
-    notify(reg, invalidate, merges, ctx)
-    return { body: payload, invalidate }
+    const invocation: Invocation = { body: payload, invalidate }
+    if (cache && (invalidate.length || merges.length)) return cache.purge(router, [...invalidate, ...merges], userIdOf(ctx)).then(() => notified(reg, invocation, merges, ctx))
+    return notified(reg, invocation, merges, ctx)
+  }
+
+  function notified(reg: RegisteredFunction, invocation: Invocation, merges: MergeEntry[], ctx: RequestContext<MizanUser>): Invocation {
+    notify(reg, invocation.invalidate, merges, ctx)
+    return invocation
   }
 
   async function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
@@ -117,9 +140,45 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
   return {
     core: { requestContext: (req) => requestContext(req), invoke, contextText, bundle: bundleOf },
     requestContext,
+    requestContextMaybeSync,
+    invokeMaybeSync,
     execute,
     report,
   }
+}
+
+/** Where `contextOf` keeps `responseHeaders` once a handler has asked for them (or set them). */
+export const RESPONSE_HEADERS: unique symbol = Symbol('mizan.responseHeaders')
+const SIGNAL: unique symbol = Symbol('mizan.signal')
+
+type LazyContext = RequestContext<MizanUser> & { [RESPONSE_HEADERS]?: Headers | undefined; [SIGNAL]?: AbortSignal | undefined }
+
+/**
+ * The context a handler sees. `signal` is read through, not copied: an adapter may create its
+ * AbortSignal only when a handler first asks for it; `responseHeaders` is made on first use.
+ */
+function contextOf(req: MizanRequest, user: MizanUser | null, routeParams: Record<string, string>): RequestContext<MizanUser> {
+  const ctx: LazyContext = {
+    user,
+    headers: req.headers,
+    raw: req.raw,
+    get signal(): AbortSignal {
+      return this[SIGNAL] ?? req.signal
+    },
+    set signal(value: AbortSignal) {
+      this[SIGNAL] = value
+    },
+    routeParams,
+    get responseHeaders(): Headers {
+      return (this[RESPONSE_HEADERS] ??= new Headers())
+    },
+    set responseHeaders(value: Headers) {
+      this[RESPONSE_HEADERS] = value
+    },
+    [RESPONSE_HEADERS]: undefined,
+    [SIGNAL]: undefined,
+  }
+  return ctx
 }
 
 /** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */

@@ -9,11 +9,11 @@ import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
 import { DIALECTS, ROUTES, SUPERJSON_HEADER } from '../shared/protocol.ts'
 import { createCsrfCheck, SAFE_METHODS, sessionResponse } from './csrf-session.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
-import { createDispatchCore, type DispatchCore } from './dispatch-core.ts'
+import { createDispatchCore, RESPONSE_HEADERS, type DispatchCore, type Invocation } from './dispatch-core.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
 import { errorResponse, jsonResponse, type WireResponse } from './http-parts.ts'
 import { parseJsonBody } from './json-body.ts'
-import type { AnyServerRouter } from './router.ts'
+import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
 
 export type { DispatchOptions, InvalidationEvent, MizanRequest, UserResolver } from './dispatch-types.ts'
@@ -27,6 +27,15 @@ export interface Dispatcher {
   /** `null` when the path is not ours, so adapters can fall through to the next handler. */
   handle(req: MizanRequest): Promise<DispatchResult | null>
   core: DispatchCore
+  /**
+   * `POST {prefix}/call/` in pieces, for an adapter that reads the body itself and wants to
+   * answer in the same tick: `callCheck` (CSRF, before the body), then `callWithText` once the
+   * body is text (a Promise only when something on the way is async), `failure` for errors
+   * met on the way (a body too large, bad UTF-8). None of them throws.
+   */
+  callCheck(req: MizanRequest): DispatchResult | null
+  callWithText(req: MizanRequest, text: string): DispatchResult | Promise<DispatchResult>
+  failure(req: MizanRequest, error: unknown): DispatchResult
 }
 
 export function createDispatcher<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser> = {}): Dispatcher {
@@ -36,7 +45,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const maxJsonDepth = options.maxJsonDepth ?? 64
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
   const csrfFailure = createCsrfCheck(options.csrf, spelling.tokenHeader)
-  const { core, requestContext, execute, report } = createDispatchCore(router, options)
+  const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
 
   function notFoundMessage(name: string): string {
     return options.debug ? `Function '${name}' not found` : 'Function not found'
@@ -52,6 +61,11 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
       body = parseJsonBody(text, maxJsonDepth)
     }
+    return callWithBody(req, body)
+  }
+
+  /** The rest of a call once the body is parsed; a Promise only when something on the way is async. May throw. */
+  function callWithBody(req: MizanRequest, body: unknown): DispatchResult | Promise<DispatchResult> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return errorResponse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
     }
@@ -60,15 +74,51 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
     if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
     if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
-    const ctx = await requestContext(req)
-    const { body: payload, response, invalidate } = await core.invoke(reg, rawArgs, meta, ctx, req.headers.get(SUPERJSON_HEADER) === '1')
-    const invalidateHeader = invalidate.length ? { [spelling.invalidateHeader]: formatInvalidateHeader(invalidate) } : {}
+    const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'
+    const ctx = requestContextMaybeSync(req)
+    return ctx instanceof Promise ? ctx.then((c) => invokeWith(reg, rawArgs, meta, c, wantsMeta)) : invokeWith(reg, rawArgs, meta, ctx, wantsMeta)
+  }
+
+  function invokeWith(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): DispatchResult | Promise<DispatchResult> {
+    const invocation = invokeMaybeSync(reg, rawArgs, meta, ctx, wantsMeta)
+    return invocation instanceof Promise ? invocation.then((inv) => callResponse(inv, ctx)) : callResponse(invocation, ctx)
+  }
+
+  function callResponse(invocation: Invocation, ctx: RequestContext<MizanUser>): DispatchResult {
+    const { body: payload, response, invalidate } = invocation
     if (response) {
-      for (const [name, value] of Object.entries(invalidateHeader)) response.headers.set(name, value)
+      if (invalidate.length) response.headers.set(spelling.invalidateHeader, formatInvalidateHeader(invalidate))
       response.headers.set('Cache-Control', 'no-store')
       return response
     }
-    return withHandlerHeaders(jsonResponse(200, payload, invalidateHeader), ctx)
+    const res = jsonResponse(200, payload)
+    if (invalidate.length) res.headers[spelling.invalidateHeader] = formatInvalidateHeader(invalidate)
+    return withHandlerHeaders(res, ctx)
+  }
+
+  function failure(req: MizanRequest, error: unknown): DispatchResult {
+    if (error instanceof MizanError) return errorResponse(error)
+    report(error, { fn: req.url.pathname })
+    return errorResponse(new MizanError('INTERNAL_ERROR', 'An internal error occurred'))
+  }
+
+  function callCheck(req: MizanRequest): DispatchResult | null {
+    try {
+      const csrf = csrfFailure(req)
+      return csrf ? errorResponse(csrf) : null
+    } catch (error) {
+      return failure(req, error)
+    }
+  }
+
+  function callWithText(req: MizanRequest, text: string): DispatchResult | Promise<DispatchResult> {
+    try {
+      if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+      const result = callWithBody(req, parseJsonBody(text, maxJsonDepth))
+      return result instanceof Promise ? result.catch((error: unknown) => failure(req, error)) : result
+    } catch (error) {
+      return failure(req, error)
+    }
   }
 
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
@@ -147,20 +197,24 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       try {
         return await route(req)
       } catch (error) {
-        if (error instanceof MizanError) return errorResponse(error)
-        report(error, { fn: req.url.pathname })
-        return errorResponse(new MizanError('INTERNAL_ERROR', 'An internal error occurred'))
+        return failure(req, error)
       }
     },
+    callCheck,
+    callWithText,
+    failure,
   }
 }
 
 /** Headers a handler set through `ctx.responseHeaders` (several Set-Cookie stay separate). */
 function withHandlerHeaders(res: WireResponse, ctx: RequestContext<MizanUser>): WireResponse {
-  ctx.responseHeaders.forEach((value, name) => {
+  // A context from `contextOf` makes its Headers only when a handler asked for them.
+  const set = RESPONSE_HEADERS in ctx ? (ctx as { [RESPONSE_HEADERS]?: Headers })[RESPONSE_HEADERS] : ctx.responseHeaders
+  if (!set) return res
+  set.forEach((value, name) => {
     if (name !== 'set-cookie') res.headers[name] = value
   })
-  const cookies = ctx.responseHeaders.getSetCookie()
+  const cookies = set.getSetCookie()
   if (cookies.length) res.headers['Set-Cookie'] = cookies
   return res
 }

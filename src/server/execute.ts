@@ -1,7 +1,7 @@
 import { MizanError } from '../shared/errors.ts'
 import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
 import type { RegisteredFunction } from './router.ts'
-import { coerceLaxValue, validateMaybeSync } from './schema.ts'
+import { coerceLaxValue, validateMaybeSync, type ValidationOutcome } from './schema.ts'
 
 /**
  * `'lax'` (default) converts top-level scalar args the way Pydantic's lax mode does ("2" → 2,
@@ -75,6 +75,12 @@ function isEmptyInput(value: unknown): boolean {
 
 /** Parse `args` the way the reference does: falsy means "nothing given", a non-object is a bad request. */
 export async function parseInput(reg: RegisteredFunction, args: unknown, coercion: Coercion = 'lax'): Promise<unknown> {
+  if (!reg.fn.options.input) return undefined
+  return parseInputMaybeSync(reg, args, coercion)
+}
+
+/** `parseInput` without a promise when the schema validates synchronously; throws synchronously. */
+function parseInputMaybeSync(reg: RegisteredFunction, args: unknown, coercion: Coercion): unknown {
   const schema = reg.fn.options.input
   if (!schema) return undefined
   const empty = isEmptyInput(args)
@@ -90,8 +96,11 @@ export async function parseInput(reg: RegisteredFunction, args: unknown, coercio
     }
   }
   const given = empty ? {} : (args as Record<string, unknown>)
-  let outcome = validateMaybeSync(schema, coercion === 'lax' ? coerceLax(reg, given) : given)
-  if (outcome instanceof Promise) outcome = await outcome
+  const outcome = validateMaybeSync(schema, coercion === 'lax' ? coerceLax(reg, given) : given)
+  return outcome instanceof Promise ? outcome.then(inputOutcome) : inputOutcome(outcome)
+}
+
+function inputOutcome(outcome: ValidationOutcome): unknown {
   if (!outcome.ok) {
     throw new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: outcome.fields } })
   }
@@ -110,37 +119,78 @@ export async function executeFunction(
   coercion: Coercion = 'lax',
   timeoutMs?: number,
 ): Promise<unknown> {
-  if (reg.fn.options.auth !== undefined) await enforceAuth(reg.fn.options.auth, ctx)
-  const input = reg.fn.options.input ? await parseInput(reg, args, coercion) : undefined
-  let output: unknown
-  const limit = reg.fn.options.timeoutMs ?? timeoutMs
-  try {
-    const produced = reg.fn.handler(input, ctx)
-    // A handler that answered synchronously has nothing left to time out: no timer, no race.
-    if (isThenable(produced)) {
-      const running = Promise.resolve(produced)
-      output = limit ? await withTimeout(running, limit) : await running
-    } else {
-      output = produced
-    }
-  } catch (error) {
-    if (error instanceof MizanError) throw error
-    report(error, { fn: reg.wireName })
-    throw new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
+  return executeMaybeSync(reg, args, ctx, report, coercion, timeoutMs)
+}
+
+/**
+ * `executeFunction` without a promise when nothing on the way is async (no auth check, a
+ * synchronous schema and handler): the HTTP fast path then answers in the same tick. It may
+ * throw synchronously; `executeFunction` turns that into a rejection.
+ */
+export function executeMaybeSync(
+  reg: RegisteredFunction,
+  args: unknown,
+  ctx: RequestContext<MizanUser>,
+  report: ErrorReporter,
+  coercion: Coercion = 'lax',
+  timeoutMs?: number,
+): unknown {
+  if (reg.fn.options.auth !== undefined) {
+    return enforceAuth(reg.fn.options.auth, ctx).then(() => afterAuth(reg, args, ctx, report, coercion, timeoutMs))
   }
+  return afterAuth(reg, args, ctx, report, coercion, timeoutMs)
+}
+
+function afterAuth(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>, report: ErrorReporter, coercion: Coercion, timeoutMs: number | undefined): unknown {
+  if (!reg.fn.options.input) return runHandler(reg, undefined, ctx, report, timeoutMs)
+  const input = parseInputMaybeSync(reg, args, coercion)
+  return input instanceof Promise
+    ? input.then((value) => runHandler(reg, value, ctx, report, timeoutMs))
+    : runHandler(reg, input, ctx, report, timeoutMs)
+}
+
+function handlerFailure(reg: RegisteredFunction, error: unknown, report: ErrorReporter): never {
+  if (error instanceof MizanError) throw error
+  report(error, { fn: reg.wireName })
+  throw new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
+}
+
+function runHandler(reg: RegisteredFunction, input: unknown, ctx: RequestContext<MizanUser>, report: ErrorReporter, timeoutMs: number | undefined): unknown {
+  const limit = reg.fn.options.timeoutMs ?? timeoutMs
+  let produced: unknown
+  try {
+    produced = reg.fn.handler(input, ctx)
+  } catch (error) {
+    handlerFailure(reg, error, report)
+  }
+  // A handler that answered synchronously has nothing left to time out: no timer, no race.
+  if (isThenable(produced)) {
+    const running = Promise.resolve(produced)
+    return (limit ? withTimeout(running, limit) : running).then(
+      (output) => checkOutput(reg, output, report),
+      (error: unknown) => handlerFailure(reg, error, report),
+    )
+  }
+  return checkOutput(reg, produced, report)
+}
+
+function checkOutput(reg: RegisteredFunction, output: unknown, report: ErrorReporter): unknown {
   if (output instanceof Response) return output
   const schema = reg.fn.options.output
   // A wrapped result (a form's `{success, data}`) is checked on the part the schema describes.
   const described = reg.fn.options.outputOf ? reg.fn.options.outputOf(output) : output
   if (schema && described !== undefined) {
-    let outcome = validateMaybeSync(schema, described)
-    if (outcome instanceof Promise) outcome = await outcome
-    if (!outcome.ok) {
-      report(new Error(`output of '${reg.wireName}' does not match its schema: ${JSON.stringify(outcome.fields)}`), { fn: reg.wireName })
-      throw new MizanError('INTERNAL_ERROR', 'An internal error occurred')
-    }
-    if (reg.fn.options.outputOf) return output
-    return outcome.value ?? null
+    const outcome = validateMaybeSync(schema, described)
+    return outcome instanceof Promise ? outcome.then((o) => outputOutcome(reg, output, o, report)) : outputOutcome(reg, output, outcome, report)
   }
   return output ?? null
+}
+
+function outputOutcome(reg: RegisteredFunction, output: unknown, outcome: ValidationOutcome, report: ErrorReporter): unknown {
+  if (!outcome.ok) {
+    report(new Error(`output of '${reg.wireName}' does not match its schema: ${JSON.stringify(outcome.fields)}`), { fn: reg.wireName })
+    throw new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+  }
+  if (reg.fn.options.outputOf) return output
+  return outcome.value ?? null
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
-import { BodyTooLargeError } from '../http-parts.ts'
+import { BodyTooLargeError, type WireResponse } from '../http-parts.ts'
+import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
 import type { AnyServerRouter } from '../router.ts'
@@ -63,18 +64,158 @@ async function send(res: ServerResponse, result: DispatchResult): Promise<void> 
   res.end(result.body)
 }
 
+/** The reply, written at once: one `writeHead` with the headers as a flat list, then `end`. */
+function sendWire(res: ServerResponse, result: WireResponse): void {
+  const flat: (string | string[])[] = []
+  const headers = result.headers
+  for (const name in headers) flat.push(name, headers[name] as string | string[])
+  flat.push('Content-Length', String(Buffer.byteLength(result.body)))
+  res.writeHead(result.status, flat as string[])
+  res.end(result.body)
+}
+
+/**
+ * The `MizanRequest` of the call fast path: the URL and the AbortSignal are made only when
+ * something reads them (a user resolver, a handler), and nothing is allocated per request
+ * beyond the instance itself.
+ */
+class FastCallRequest implements MizanRequest {
+  readonly method = 'POST'
+  readonly headers: Headers
+  private parsedUrl: URL | undefined
+  private controller: AbortController | undefined
+
+  constructor(
+    readonly raw: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly rawUrl: string,
+    private readonly limit: number,
+  ) {
+    this.headers = new NodeHeaders(raw.headers)
+  }
+
+  get url(): URL {
+    return (this.parsedUrl ??= new URL(this.rawUrl, 'http://localhost'))
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController()
+      const res = this.res
+      this.controller = controller
+      // Asked for after the client went away: aborted already, as the eager listener would have left it.
+      if (res.closed) {
+        if (!res.writableFinished) controller.abort()
+      } else {
+        res.on('close', () => {
+          if (!res.writableFinished) controller.abort()
+        })
+      }
+    }
+    return this.controller.signal
+  }
+
+  async readBody(): Promise<string> {
+    return decodeUtf8(await readLimited(this.raw, this.limit))
+  }
+
+  readBytes(): Promise<Uint8Array> {
+    return readLimited(this.raw, this.limit)
+  }
+}
+
 /**
  * A `(req, res, next?)` handler for `node:http`, usable as Express or Connect middleware:
  * paths outside the prefix go to `next`, or get a 404 envelope when there is none.
  */
 export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRouter, options: NodeHandlerOptions<TUser> = {}) {
   const dispatcher = createDispatcher(router, options)
+  const callPath = dispatcher.prefix + '/call/'
+  // The fast path matches the raw path text, so only a prefix that URL parsing leaves as it is.
+  const fastPathOk = new URL(callPath, 'http://localhost').pathname === callPath
+
+  function deliver(res: ServerResponse, result: DispatchResult, next?: (err?: unknown) => void): void {
+    try {
+      if (result instanceof Response) {
+        send(res, result).catch((error: unknown) => fail(res, error, next))
+        return
+      }
+      sendWire(res, result)
+    } catch (error) {
+      fail(res, error, next)
+    }
+  }
+
+  function fail(res: ServerResponse, error: unknown, next?: (err?: unknown) => void): void {
+    if (next) return next(error)
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ error: true, code: 'INTERNAL_ERROR', message: 'An internal error occurred' }))
+  }
+
+  /**
+   * `POST {prefix}/call/` (no query, not multipart, body still on the wire): no URL unless asked
+   * for, an AbortSignal only when a handler reads it, and the reply written in the tick the body
+   * ends when the function is synchronous.
+   */
+  function fastCall(req: IncomingMessage, res: ServerResponse, rawUrl: string, next?: (err?: unknown) => void): void {
+    const request = new FastCallRequest(req, res, rawUrl, dispatcher.maxBodyBytes)
+    const refused = dispatcher.callCheck(request)
+    if (refused) {
+      // As the general path: the body is read (and dropped) while the refusal is written.
+      readLimited(req, dispatcher.maxBodyBytes).catch(() => {})
+      return deliver(res, refused, next)
+    }
+    const limit = dispatcher.maxBodyBytes
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    if (declared > limit) {
+      req.resume()
+      return deliver(res, dispatcher.failure(request, new BodyTooLargeError(limit)), next)
+    }
+    // Plain state and anonymous listeners: nothing per request but what the body needs.
+    const state = { chunks: [] as Buffer[], size: 0, done: false }
+    req.on('data', (chunk: Buffer) => {
+      if (state.done) return
+      state.size += chunk.length
+      if (state.size > limit) {
+        req.removeAllListeners('data')
+        req.resume()
+        state.done = true
+        deliver(res, dispatcher.failure(request, new BodyTooLargeError(limit)), next)
+        return
+      }
+      state.chunks.push(chunk)
+    })
+    req.on('end', () => {
+      if (state.done) return
+      state.done = true
+      const chunks = state.chunks
+      let result: DispatchResult | Promise<DispatchResult>
+      try {
+        result = dispatcher.callWithText(request, decodeUtf8(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
+      } catch (error) {
+        result = dispatcher.failure(request, error)
+      }
+      if (result instanceof Promise) result.then((r) => deliver(res, r, next), (error: unknown) => fail(res, error, next))
+      else deliver(res, result, next)
+    })
+    req.on('error', (error) => {
+      if (state.done) return
+      state.done = true
+      deliver(res, dispatcher.failure(request, error), next)
+    })
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
+    const rawUrl = (req as ExpressRequestLike).originalUrl ?? req.url ?? '/'
+    if (fastPathOk && rawUrl === callPath && req.method === 'POST' && !req.readableEnded) {
+      const contentType = req.headers['content-type']
+      if (!contentType || !contentType.toLowerCase().startsWith('multipart/form-data')) return fastCall(req, res, rawUrl, next)
+    }
     const controller = new AbortController()
     res.on('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    const url = new URL((req as ExpressRequestLike).originalUrl ?? req.url ?? '/', 'http://localhost')
+    const url = new URL(rawUrl, 'http://localhost')
     // Start reading our own requests' bodies at once: listeners attached a few awaits later make
     // node deliver the body, and write the answer, in later ticks, which halves throughput.
     const ours = url.pathname.startsWith(dispatcher.prefix + '/')
