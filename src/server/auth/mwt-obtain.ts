@@ -1,5 +1,9 @@
 import { createDefineClient, type MizanUser } from '../defineClient.ts'
+import { z } from 'zod'
 import type { MwtIssuer } from './mwt.ts'
+
+/** What `mwt_obtain` answers, as the reference types it. */
+const MwtGrant = z.object({ token: z.string(), expires_in: z.number().int() })
 
 type TokenSubject = MizanUser & { permissions?: readonly string[] }
 
@@ -8,7 +12,7 @@ type TokenSubject = MizanUser & { permissions?: readonly string[] }
  * authenticated caller (session or a still-valid token) gets a fresh token.
  */
 export function mwtObtain(issuer: MwtIssuer, permissionsOf?: (user: TokenSubject) => readonly string[] | Promise<readonly string[]>) {
-  return createDefineClient<TokenSubject>()({ auth: true }, async (_input, ctx) => {
+  return createDefineClient<TokenSubject>()({ auth: true, output: MwtGrant }, async (_input, ctx) => {
     const user = ctx.user!
     const permissions = permissionsOf ? await permissionsOf(user) : (user.permissions ?? [])
     const token = await issuer.mint({ id: user.id, isStaff: user.isStaff ?? false, isSuperuser: user.isSuperuser ?? false, permissions })

@@ -42,6 +42,7 @@ const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.
 const Profile = z.object({ user_id: z.number().int(), name: z.string() })
 const Counter = z.object({ count: z.number().int() })
 const Stats = z.object({ users: z.number().int() })
+const Post = z.object({ id: z.number().int(), title: z.string() }).meta({ id: 'Post' })
 
 export function createFixtureState() {
   return {
@@ -61,7 +62,7 @@ function whoamiOf(user: FixtureUser | null) {
   return { id: user.id, username: user.username, is_staff: user.isStaff, is_superuser: user.isSuperuser, user_class: user.userClass }
 }
 
-const WhoAmI = z.object({ id: z.union([z.number(), z.string()]), username: z.string().nullable(), is_staff: z.boolean(), is_superuser: z.boolean(), user_class: z.string() })
+const WhoAmI = z.object({ id: z.union([z.number().int(), z.string()]), username: z.string().nullable(), is_staff: z.boolean(), is_superuser: z.boolean(), user_class: z.string() })
 
 const userProfile = defineClient({ context: 'user', input: z.object({ user_id: z.number().int() }), output: Profile }, ({ user_id }) => {
   const name = state.current.profiles.get(user_id)
@@ -76,7 +77,7 @@ function rename({ user_id, name }: { user_id: number; name: string }) {
 }
 
 export const izanaFixtureRouter = createRouter({
-  add: defineClient({ input: z.object({ a: z.number().int(), b: z.number().int() }) }, ({ a, b }) => ({ result: a + b })),
+  add: defineClient({ input: z.object({ a: z.number().int(), b: z.number().int() }), output: z.object({ result: z.number().int() }) }, ({ a, b }) => ({ result: a + b })),
   brokenFail: defineClient({ context: 'broken', output: Counter }, (): { count: number } => {
     throw new Error('member exploded')
   }),
@@ -105,8 +106,9 @@ export const izanaFixtureRouter = createRouter({
   coreValidationFn: defineClient({ output: Item }, (): z.input<typeof Item> => {
     throw new MizanError('VALIDATION_ERROR', 'custom validation', { details: { fields: { name: ['taken'] } } })
   }),
-  currentUser: defineClient({ context: 'global' }, (_i, ctx) =>
-    ctx.user ? { authenticated: true, id: ctx.user.id, username: ctx.user.username } : { authenticated: false, id: null, username: null },
+  currentUser: defineClient(
+    { context: 'global', output: z.object({ authenticated: z.boolean(), id: z.number().int().nullable().optional(), username: z.string().nullable().optional() }) }, (_i, ctx) =>
+    ctx.user ? { authenticated: true, id: Number(ctx.user.id), username: ctx.user.username } : { authenticated: false, id: null, username: null },
   ),
   echo: defineClient({ input: z.object({ text: z.string() }), output: EchoOutput }, ({ text }) => ({ message: text })),
   exportCsv: defineClient({ route: '/export/items.csv', input: z.object({ rows: z.number().int().default(2) }) }, ({ rows }) => {
@@ -118,7 +120,7 @@ export const izanaFixtureRouter = createRouter({
     { id: 1, name: 'first', tags: ['a'] },
     { id: 2, name: 'second' },
   ]),
-  liveStatus: defineClient({ context: 'live', websocket: true }, () => ({ online: 3 })),
+  liveStatus: defineClient({ context: 'live', websocket: true, output: z.object({ online: z.number().int() }) }, () => ({ online: 3 })),
   mwtObtain: mwtObtain(mwtIssuer),
   maybeItem: defineClient({ input: z.object({ found: z.boolean() }), output: Item.nullable() }, ({ found }) => (found ? { id: 7, name: 'seven' } : null)),
   newProfile: defineClient({ merge: 'user', output: Profile }, () => ({ user_id: 9, name: 'Nine' })),
@@ -128,8 +130,8 @@ export const izanaFixtureRouter = createRouter({
   notImplementedFn: defineClient({ output: EchoOutput }, (): { message: string } => {
     throw new MizanError('NOT_IMPLEMENTED', 'coming soon')
   }),
-  nothing: defineClient({}, () => ({ result: null })),
-  permissionCheckFn: defineClient({ auth: (ctx) => ctx.user?.id === 1 }, (_i, ctx) => whoamiOf(ctx.user)),
+  nothing: defineClient({ output: z.object({ result: z.null() }) }, () => ({ result: null })),
+  permissionCheckFn: defineClient({ auth: (ctx) => ctx.user?.id === 1, output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
   permissionErrorBare: defineClient({ output: EchoOutput }, (): { message: string } => {
     throw new MizanError('FORBIDDEN', 'Permission denied')
   }),
@@ -145,7 +147,7 @@ export const izanaFixtureRouter = createRouter({
     },
     () => ({ message: 'unreachable' }),
   ),
-  ping: defineClient({}, () => ({ result: 'pong' })),
+  ping: defineClient({ output: z.object({ result: z.string() }) }, () => ({ result: 'pong' })),
   refreshUsers: defineClient({ affects: 'user', output: Stats }, () => ({ users: state.current.profiles.size })),
   reindex: defineClient(
     { affects: 'search', input: z.object({ q: z.string(), page: z.number().int().default(1), extra: z.string().default('') }), output: Counter },
@@ -153,14 +155,19 @@ export const izanaFixtureRouter = createRouter({
   ),
   renameAndTouch: defineClient({ merge: 'user', affects: 'global', input: mergeInput, output: Profile }, rename),
   renameUser: defineClient({ merge: 'user', input: mergeInput, output: Profile }, rename),
-  searchResults: defineClient({ context: 'search', input: z.object({ q: z.string(), page: z.number().int().default(1) }) }, ({ q, page }) => ({
+  searchResults: defineClient(
+    {
+      context: 'search',
+      input: z.object({ q: z.string(), page: z.number().int().default(1) }),
+      output: z.object({ q: z.string(), page: z.number().int(), hits: z.array(z.string()) }),
+    }, ({ q, page }) => ({
     q,
     page,
     hits: [`${q}#${page}`],
   })),
   secretFn: defineClient({ private: true, output: EchoOutput }, () => ({ message: 'never over the wire' })),
   secureData: defineClient({ context: 'secure', auth: true, output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
-  siteConfig: defineClient({ context: 'global', rev: 2 }, () => ({ site_name: 'Interop Fixture', version: 2 })),
+  siteConfig: defineClient({ context: 'global', rev: 2, output: z.object({ site_name: z.string(), version: z.number().int() }) }, () => ({ site_name: 'Interop Fixture', version: 2 })),
   staffOnly: defineClient({ auth: 'staff', output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
   superuserOnly: defineClient({ auth: 'superuser', output: WhoAmI }, (_i, ctx) => whoamiOf(ctx.user)),
   touchEverything: defineClient({ affects: ['user', 'global'], input: z.object({ user_id: z.number().int() }), output: EchoOutput }, ({ user_id }) => ({
@@ -176,6 +183,7 @@ export const izanaFixtureRouter = createRouter({
         item: Item.nullable().default(null),
         note: z.string().nullable().default(null),
       }),
+      output: z.object({ result: z.record(z.string(), z.unknown()) }),
     },
     (input) => ({ result: input }),
   ),
@@ -184,7 +192,8 @@ export const izanaFixtureRouter = createRouter({
     state.current.profiles.set(user_id, name)
     return { message: `updated ${user_id}` }
   }),
-  userPosts: defineClient({ context: 'user', input: z.object({ user_id: z.number().int(), limit: z.number().int().default(10) }) }, ({ user_id, limit }) =>
+  userPosts: defineClient(
+    { context: 'user', input: z.object({ user_id: z.number().int(), limit: z.number().int().default(10) }), output: z.array(Post) }, ({ user_id, limit }) =>
     [1, 2, 3].map((i) => ({ id: user_id * 100 + i, title: `post ${i} of ${user_id}` })).slice(0, limit),
   ),
   userProfile,
