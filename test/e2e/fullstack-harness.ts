@@ -133,6 +133,21 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
+ * The example and Chromium, started in parallel (the build, if stale, and the browser start are the
+ * slow parts). Whatever did start is handed to `keep` before a failure is rethrown, so the
+ * caller's afterAll can still stop it.
+ */
+export async function startExampleAndChromium(keep: (parts: { example?: RunningExample; browser?: Browser }) => void): Promise<void> {
+  const [started, launched] = await Promise.allSettled([startExample(), launchChromium()])
+  keep({
+    ...(started.status === 'fulfilled' ? { example: started.value } : {}),
+    ...(launched.status === 'fulfilled' ? { browser: launched.value } : {}),
+  })
+  if (started.status === 'rejected') throw started.reason
+  if (launched.status === 'rejected') throw launched.reason
+}
+
+/**
  * Records every Mizan request a page makes, and tells when the network has been quiet for a
  * while: "exactly these requests" is only meaningful once late refetches had a chance to start.
  */

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, MizanTraffic, startExample, type RunningExample } from './fullstack-harness.ts'
+import { MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
 
 const SCREENSHOTS = { a: '/tmp/mizan-e2e-live-a.png', b: '/tmp/mizan-e2e-live-b.png' }
 
@@ -78,12 +78,7 @@ async function live(tab: Tab): Promise<void> {
 describe('two browsers, one example: chat and live invalidation in Chromium', () => {
   beforeAll(async () => {
     broken = 'setup'
-    // The start takes the harness's lock, so this file never builds the web app alongside another.
-    const [started, launched] = await Promise.allSettled([startExample(), launchChromium()])
-    if (started.status === 'fulfilled') example = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw launched.reason
+    await startExampleAndChromium((parts) => ({ example, browser } = parts))
     a = await openTab('A')
     b = await openTab('B')
     broken = null

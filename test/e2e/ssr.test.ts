@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { distDir, launchChromium, MizanTraffic, startExample, type RunningExample } from './fullstack-harness.ts'
+import { distDir, MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
 
 let example: RunningExample | undefined
 let browser: Browser | undefined
@@ -47,11 +47,7 @@ async function fillContact(values: { name: string; email: string; message: strin
 describe('server-rendered page in Chromium', () => {
   beforeAll(async () => {
     broken = 'setup'
-    const [started, launched] = await Promise.allSettled([startExample(), launchChromium()])
-    if (started.status === 'fulfilled') example = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw launched.reason
+    await startExampleAndChromium((parts) => ({ example, browser } = parts))
     page = await browser!.newPage({ viewport: { width: 1200, height: 900 } })
     page.setDefaultTimeout(4_000)
     page.on('pageerror', (err) => problems.push(`pageerror: ${String(err)}`))
