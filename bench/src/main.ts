@@ -25,8 +25,6 @@ export interface BenchOptions {
   pipelining: number
   maxRequests: number
   profile: string | null
-  /** Add the EXPERIMENT row (node adapter variant) to the HTTP scenario. */
-  lean: boolean
   profileDir: string
 }
 
@@ -47,7 +45,6 @@ function parseArgs(argv: string[]): BenchOptions {
     pipelining: Number(value('pipelining') ?? 4),
     maxRequests: 2_000_000,
     profile: value('profile') ?? null,
-    lean: flag('lean'),
     profileDir: fileURLToPath(new URL('../profiles/', import.meta.url)),
   }
 }

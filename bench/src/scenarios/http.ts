@@ -40,11 +40,11 @@ export async function runHttp(gen: LoadGen, o: BenchOptions): Promise<ScenarioRe
   const bg: number[] = []
   const notes: string[] = []
   try {
-    const kinds: string[] = o.lean ? [...PEERS, 'mizan-lean'] : [...PEERS]
+    const kinds: string[] = [...PEERS]
     for (const kind of kinds) {
       const s = await startServer(kind, kind, [], o.profile === kind ? o.profileDir : undefined)
       servers.push(s)
-      const captured = await captureEcho(kind === 'mizan-lean' ? 'mizan' : kind, s.port)
+      const captured = await captureEcho(kind, s.port)
       jobs.set(kind, httpJob(captured, load))
       rps[kind] = []
       cpu[kind] = []
@@ -74,14 +74,12 @@ export async function runHttp(gen: LoadGen, o: BenchOptions): Promise<ScenarioRe
     mizan: 'Mizan (createNodeHandler)',
     trpc: 'tRPC 11 (standalone)',
     orpc: 'oRPC (RPCHandler, node)',
-    'mizan-lean': 'EXPERIMENT: Mizan, adapter with lazy AbortController',
   }
   const perCpu = (p: string) => rps[p]!.map((r, i) => r / cpu[p]![i]!)
   const rows = Object.keys(rps).flatMap((p) => [
     row('http', labels[p]!, 'HTTP call, JSON echo + Zod', 'req/s', rps[p]!, `server CPU ${(median(cpu[p]!) * 100).toFixed(0)}%`),
     row('http', labels[p]!, 'requests per server CPU-second', 'req/s', perCpu(p)),
   ])
-  if (o.lean) notes.push(`EXPERIMENT (--lean, not a goal): lazy AbortController in the node adapter ÷ the adapter as it is: req/s ${median(pairedRatios(rps['mizan-lean']!, rps['mizan']!)).toFixed(2)}, per CPU-second ${median(pairedRatios(perCpu('mizan-lean'), perCpu('mizan'))).toFixed(2)}.`)
   notes.push(
     `Load generator CPU (median over all runs): ${(median(genCpu) * 100).toFixed(0)}% of one core; CPU used by other processes on the machine during the runs (median): ${(median(bg) * 100).toFixed(0)}% of one core.`,
     `Requests per server CPU-second (req/s ÷ the server's CPU share) is the per-request cost with contention factored out; ratios on it: ÷ bare ${median(pairedRatios(perCpu('mizan'), perCpu('bare'))).toFixed(2)}, ÷ tRPC ${median(pairedRatios(perCpu('mizan'), perCpu('trpc'))).toFixed(2)}, ÷ oRPC ${median(pairedRatios(perCpu('mizan'), perCpu('orpc'))).toFixed(2)}.`,

@@ -12,7 +12,6 @@ const options: StartOptions = { ws: rest.includes('--ws'), cache: rest.includes(
 const modules: Record<string, () => Promise<{ start(options: StartOptions): Promise<Started> }>> = {
   bare: () => import('./bare.ts'),
   mizan: () => import('./mizan.ts'),
-  'mizan-lean': () => import('./mizan-lean.ts'),
   trpc: () => import('./trpc.ts'),
   orpc: () => import('./orpc.ts'),
   'ws-bare': () => import('./ws-bare.ts'),
