@@ -10,12 +10,9 @@ export interface WireResponse {
 
 export const JSON_CONTENT_TYPE = 'application/json'
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string | string[]> = {}): WireResponse {
-  return {
-    status,
-    headers: { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store', ...headers },
-    body: JSON.stringify(body),
-  }
+export function jsonResponse(status: number, body: unknown, headers?: Record<string, string | string[]>): WireResponse {
+  const base: Record<string, string | string[]> = { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' }
+  return { status, headers: headers ? Object.assign(base, headers) : base, body: JSON.stringify(body) }
 }
 
 export function envelopeOf(error: MizanError): FlatErrorEnvelope {

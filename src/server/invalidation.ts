@@ -1,4 +1,5 @@
 import type { InvalidateEntry, MergeEntry, WireParams } from '../shared/protocol.ts'
+import type { AffectsTarget } from './defineClient.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
 import { resolveMergeSlot } from './router.ts'
 
@@ -23,33 +24,38 @@ function contextEntry(ctx: RegisteredContext, params: WireParams): InvalidateEnt
  */
 export function resolveInvalidation(router: AnyServerRouter, reg: RegisteredFunction, args: unknown): InvalidateEntry[] {
   const out: InvalidateEntry[] = []
+  const affects = reg.fn.options.affects
+  // Most calls are reads: no set, no closure, nothing allocated beyond the empty list.
+  if (!affects.length) return out
   const seen = new Set<string>()
-  const push = (entry: InvalidateEntry) => {
+  for (const target of affects) {
+    const entry = targetEntry(router, target, args)
+    if (!entry) continue
     const key = JSON.stringify(entry)
-    if (!seen.has(key)) {
-      seen.add(key)
-      out.push(entry)
-    }
-  }
-  for (const target of reg.fn.options.affects) {
-    if (typeof target === 'string') {
-      const ctx = router.contexts.get(target)
-      if (ctx) push(contextEntry(ctx, pick(args, ctx.params.keys())))
-      continue
-    }
-    const targetReg = router.lookup(target)
-    if (!targetReg) continue
-    const params = pick(args, targetReg.params.map((p) => p.name))
-    const ctxName = targetReg.fn.options.context
-    const ctx = ctxName ? router.contexts.get(ctxName) : undefined
-    if (ctx) push(contextEntry(ctx, params))
-    else push(Object.keys(params).length ? { function: targetReg.wireName, params } : { function: targetReg.wireName })
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(entry)
   }
   return out
 }
 
+function targetEntry(router: AnyServerRouter, target: AffectsTarget, args: unknown): InvalidateEntry | undefined {
+  if (typeof target === 'string') {
+    const ctx = router.contexts.get(target)
+    return ctx ? contextEntry(ctx, pick(args, ctx.params.keys())) : undefined
+  }
+  const targetReg = router.lookup(target)
+  if (!targetReg) return undefined
+  const params = pick(args, targetReg.params.map((p) => p.name))
+  const ctxName = targetReg.fn.options.context
+  const ctx = ctxName ? router.contexts.get(ctxName) : undefined
+  if (ctx) return contextEntry(ctx, params)
+  return Object.keys(params).length ? { function: targetReg.wireName, params } : { function: targetReg.wireName }
+}
+
 export function resolveMerges(router: AnyServerRouter, reg: RegisteredFunction, args: unknown, result: unknown): MergeEntry[] {
   const out: MergeEntry[] = []
+  if (!reg.fn.options.merge.length) return out
   const value = reg.fn.options.outputOf ? reg.fn.options.outputOf(result) : result
   if (value === undefined) return out
   for (const ctxName of new Set(reg.fn.options.merge)) {

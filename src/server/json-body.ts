@@ -5,11 +5,15 @@ import { MizanError } from '../shared/errors.ts'
 export function decodeUtf8(bytes: Uint8Array): string {
   // isUtf8 validates natively; decoding a valid buffer then needs no fatal-mode decoder.
   if (!isUtf8(bytes)) throw new MizanError('BAD_REQUEST', 'Request body is not valid UTF-8')
+  if (Buffer.isBuffer(bytes)) return bytes.toString('utf8')
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
 /** Deepest bracket nesting of a JSON text, ignoring brackets inside strings; stops early past `limit`. */
 function nestingDepth(text: string, limit: number): number {
+  // Depth never exceeds the number of opening brackets; counting them is a native search, so
+  // the character-by-character walk runs only for texts that could be too deep.
+  if (openingBrackets(text, limit) <= limit) return 0
   let depth = 0
   let max = 0
   let inString = false
@@ -27,6 +31,14 @@ function nestingDepth(text: string, limit: number): number {
     } else if (c === 125 || c === 93) depth--
   }
   return max
+}
+
+/** Opening brackets in the text (inside strings too), counted up to just past `limit`. */
+function openingBrackets(text: string, limit: number): number {
+  let count = 0
+  for (let i = text.indexOf('{'); i !== -1 && count <= limit; i = text.indexOf('{', i + 1)) count++
+  for (let i = text.indexOf('['); i !== -1 && count <= limit; i = text.indexOf('[', i + 1)) count++
+  return count
 }
 
 /**

@@ -13,6 +13,33 @@ describe('regressions', () => {
   it('deeply nested JSON reached the validator and could overflow the stack', () => {
     expect(() => parseJsonBody('['.repeat(10_000) + ']'.repeat(10_000), 64)).toThrow(/nested deeper/)
     expect(parseJsonBody('{"a":"[[[[[[[[[["}', 3)).toEqual({ a: '[[[[[[[[[[' })
+    // The bracket count decides whether the walk runs: exactly at the limit passes, one more fails.
+    expect(parseJsonBody('['.repeat(64) + ']'.repeat(64), 64)).toHaveLength(1)
+    expect(() => parseJsonBody('{"a":' + '['.repeat(64) + ']'.repeat(64) + '}', 64)).toThrow(/nested deeper/)
+  })
+
+  it('the handler context was a literal with accessors, which V8 pretenured, so each request kept its socket alive through scavenges (HTTP at half speed)', async () => {
+    const { createMizan } = await import('../../src/server/index.ts')
+    const { createFetchHandler } = await import('../../src/server/adapters/fetch.ts')
+    const { defineClient, createRouter } = createMizan()
+    const seen: object[] = []
+    const router = createRouter({
+      peek: defineClient({}, (_input: undefined, ctx) => {
+        seen.push(ctx)
+        ctx.responseHeaders.set('X-Seen', String(ctx.signal instanceof AbortSignal))
+        return null
+      }),
+    })
+    const handler = createFetchHandler(router, { csrf: false })
+    for (let i = 0; i < 2; i++) {
+      const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: '{"fn":"peek"}' }))
+      expect(res.headers.get('X-Seen')).toBe('true')
+    }
+    const [a, b] = seen as [object, object]
+    // Accessors live on one shared prototype, not as fresh closures on every context.
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b))
+    expect(Object.getPrototypeOf(a)).not.toBe(Object.prototype)
+    for (const name of ['signal', 'responseHeaders']) expect(Object.getOwnPropertyDescriptor(a, name)).toBeUndefined()
   })
 })
 
