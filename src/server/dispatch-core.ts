@@ -25,8 +25,12 @@ export interface Invocation {
 /** The transport-neutral steps of a dispatcher, shared by the HTTP handlers and the WebSocket adapter. */
 export interface DispatchCore {
   requestContext(req: MizanRequest): Promise<RequestContext<MizanUser>>
+  /** `requestContext` without a promise when there is no user resolver. */
+  requestContextMaybeSync(req: MizanRequest): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>>
   /** Execute a looked-up function; invalidate, merge, purge the origin cache and notify `onInvalidate`. */
   invoke(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Promise<Invocation>
+  /** `invoke` without a promise when everything on the way is synchronous; may throw synchronously. */
+  invokeMaybeSync(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Invocation | Promise<Invocation>
   /** A context bundle as JSON text, through the origin cache when there is one. */
   contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }>
   /** A context bundle computed afresh (no cache). */
@@ -138,7 +142,7 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
   }
 
   return {
-    core: { requestContext: (req) => requestContext(req), invoke, contextText, bundle: bundleOf },
+    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle: bundleOf },
     requestContext,
     requestContextMaybeSync,
     invokeMaybeSync,

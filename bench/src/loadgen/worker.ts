@@ -4,6 +4,7 @@
  * Every job is bounded by a duration and by a request count.
  */
 import { Agent, request } from 'node:http'
+import type { Socket } from 'node:net'
 import autocannon from 'autocannon'
 import WebSocket from 'ws'
 import type { HttpJob, HttpResult, Job, LatencyJob, LatencyResult, WsHoldJob, WsRpcJob, WsRpcResult } from './jobs.ts'
@@ -75,45 +76,73 @@ interface RpcProtocol {
   idOf(text: string): number
 }
 
+/**
+ * Frames are built from the payload's JSON text, encoded once (the same bytes JSON.stringify of
+ * the whole frame gives), so the generator spends its core on the wire, not on re-encoding.
+ */
 function protocolFor(job: WsRpcJob): RpcProtocol {
-  const input = job.payload
+  const args = JSON.stringify(job.payload)
+  const fn = JSON.stringify(job.fn)
   switch (job.protocol) {
     case 'mizan':
       // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
-      return {
-        frame: (id) => JSON.stringify({ action: 'rpc', id, fn: job.fn, args: input }),
-        idOf: (text) => {
-          const msg = JSON.parse(text) as { id?: number; ok?: boolean }
-          return msg.ok === true && typeof msg.id === 'number' ? msg.id : -1
-        },
-      }
+      return exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true)
     case 'trpc':
       // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}
-      return {
-        frame: (id) => JSON.stringify({ id, method: 'mutation', params: { path: job.fn, input } }),
-        idOf: (text) => {
-          const msg = JSON.parse(text) as { id?: number; result?: { type?: string } }
-          return msg.result?.type === 'data' && typeof msg.id === 'number' ? msg.id : -1
-        },
-      }
+      return exactReplies((id) => `{"id":${id},"method":"mutation","params":{"path":${fn},"input":${args}}}`, (msg) => (msg['result'] as { type?: string } | undefined)?.type === 'data')
     case 'echo':
-      return {
-        frame: (id) => JSON.stringify({ id, args: input }),
-        idOf: (text) => {
-          const msg = JSON.parse(text) as { id: number; ok: boolean }
-          return msg.ok ? msg.id : -1
-        },
-      }
+      return exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true)
   }
 }
 
-/** `connections` sockets, each keeping `inflight` RPCs outstanding, for a bounded time and count. */
+/**
+ * Every reply is checked in full: the first one that parses as a success fixes the exact text
+ * that follows the id, and each later reply must be `{"id":<its id>` plus those same bytes.
+ * A reply that is not (an error, another shape) is parsed and judged by `succeeded` instead.
+ */
+function exactReplies(frame: (id: number) => string, succeeded: (msg: Record<string, unknown>) => boolean): RpcProtocol {
+  const HEAD = '{"id":'
+  let tail: string | undefined
+  const parsed = (text: string): number => {
+    const msg = JSON.parse(text) as Record<string, unknown>
+    if (!succeeded(msg) || typeof msg['id'] !== 'number') return -1
+    const digits = String(msg['id'])
+    if (tail === undefined && text.startsWith(HEAD + digits)) tail = text.slice(HEAD.length + digits.length)
+    return msg['id']
+  }
+  return {
+    frame,
+    idOf(text) {
+      if (tail === undefined || !text.startsWith(HEAD) || !text.endsWith(tail)) return parsed(text)
+      const digits = text.slice(HEAD.length, text.length - tail.length)
+      const id = Number(digits)
+      return Number.isInteger(id) && String(id) === digits ? id : parsed(text)
+    },
+  }
+}
+
 async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
   const proto = protocolFor(job)
   const sockets = await Promise.all(
-    Array.from({ length: job.connections }, () => new Promise<WebSocket>((resolve, reject) => {
+    Array.from({ length: job.connections }, () => new Promise<{ ws: WebSocket; cork: () => void }>((resolve, reject) => {
       const ws = new WebSocket(job.url, { perMessageDeflate: false })
-      ws.once('open', () => resolve(ws))
+      let socket: Socket | undefined
+      let corked = false
+      const uncork = () => {
+        corked = false
+        socket?.uncork()
+      }
+      // The frames sent in answer to one read leave in one write, as a client that batches would send them.
+      const cork = () => {
+        if (corked || !socket) return
+        corked = true
+        socket.cork()
+        process.nextTick(uncork)
+      }
+      ws.once('upgrade', (res) => {
+        socket = res.socket as Socket
+      })
+      ws.once('open', () => resolve({ ws, cork }))
       ws.once('error', reject)
     })),
   )
@@ -138,8 +167,9 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
       clearTimeout(warm)
       resolve()
     }
-    for (const ws of sockets) {
+    for (const { ws, cork } of sockets) {
       ws.on('message', (data) => {
+        cork()
         const id = proto.idOf(data.toString())
         if (id < 0) failed++
         else done++
@@ -156,7 +186,7 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
     }
   })
   const elapsedS = Number(process.hrtime.bigint() - t0.v) / 1e9
-  for (const ws of sockets) ws.terminate()
+  for (const { ws } of sockets) ws.terminate()
   return { requests: done, failed, durationS: elapsedS, rps: done / elapsedS }
 }
 

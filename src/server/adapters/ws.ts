@@ -135,7 +135,7 @@ export function attachWebSocket<TUser extends MizanUser>(
     }
     if (socket.destroyed) return
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(env, ws, request, abort)
+      const session = new Session(env, ws, request, abort, socket)
       sessions.add(session)
       ws.once('close', () => sessions.delete(session))
     })

@@ -40,6 +40,8 @@ export interface SessionLink {
   sendText(text: string): void
   /** Identity is re-resolved for every request, so a revoked session or an expired token stops working mid-connection. */
   context(): Promise<RequestContext<MizanUser>>
+  /** `context()` without a promise when identity needs no async work. */
+  contextMaybeSync(): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>>
   /** A MizanError as it is; anything else is reported and becomes INTERNAL_ERROR. */
   asMizanError(error: unknown, where: string): MizanError
   /** Set once the socket closed: late work must not register anything. */

@@ -17,7 +17,7 @@ export function pyText(value: unknown): string {
 /** A text frame as a JSON object, or the error text to answer it with. */
 export function decodeFrame(data: RawData, isBinary: boolean, maxFrameBytes: number, maxJsonDepth: number): { frame: Frame } | { error: string } {
   if (isBinary) return { error: 'Binary frames are not supported; send JSON text' }
-  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
   if (bytes.length > maxFrameBytes) return { error: `Frame exceeds ${maxFrameBytes} bytes` }
   let frame: unknown
   try {

@@ -6,6 +6,7 @@ import superjson from 'superjson'
 import { MizanError } from '../../../shared/errors.ts'
 import { ROUTES } from '../../../shared/protocol.ts'
 import { envelopeOf } from '../../http-parts.ts'
+import type { RegisteredFunction } from '../../router.ts'
 import type { SessionLink, WsEnv } from './env.ts'
 import { isRecord, pyText, type Frame, type RpcId } from './frames.ts'
 
@@ -15,7 +16,7 @@ function errorObject(error: MizanError): Record<string, unknown> {
 }
 
 export class SessionRequests {
-  private readonly inflight = new Set<string>()
+  private readonly inflight = new Set<RpcId>()
 
   constructor(
     private readonly env: WsEnv,
@@ -42,10 +43,9 @@ export class SessionRequests {
       this.session.send({ error: `${kind} 'id' must be a string or a number` })
       return undefined
     }
-    const key = JSON.stringify(id)
-    if (this.inflight.has(key)) {
+    if (this.inflight.has(id)) {
       // No `id` on this frame: the request already running under that id still gets its own answer.
-      this.session.send({ error: `${kind} id ${key} is already in flight` })
+      this.session.send({ error: `${kind} id ${JSON.stringify(id)} is already in flight` })
       return undefined
     }
     const { maxInFlight } = this.env.limits
@@ -53,31 +53,51 @@ export class SessionRequests {
       this.reply(id, { error: new MizanError('BAD_REQUEST', `Too many requests in flight (max ${maxInFlight})`) })
       return undefined
     }
-    this.inflight.add(key)
+    this.inflight.add(id)
     return id
   }
 
-  async rpc(frame: Frame): Promise<void> {
+  /** Answered in the same tick when nothing on the way is async, so a read's replies share one write. */
+  rpc(frame: Frame): void {
     const id = this.admit(frame, 'RPC')
     if (id === undefined) return
-    const { router, core, rpcMode, httpPrefix, path } = this.env
+    const fn = frame['fn']
     try {
-      const fn = frame['fn']
-      if (!fn) throw new MizanError('BAD_REQUEST', "Missing 'fn' field")
-      const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
-      if (!reg) throw new MizanError('NOT_FOUND', `Function '${pyText(fn)}' not found`)
-      if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
-      if (rpcMode === 'websocket-only' && !reg.fn.options.websocket) {
-        throw new MizanError('FORBIDDEN', `This function is HTTP-only. Use POST ${httpPrefix}${ROUTES.call} instead.`)
+      const reg = this.lookup(fn)
+      const args = frame['args']
+      const meta = frame['meta']
+      const wantsMeta = frame['superjson'] === true
+      const { core } = this.env
+      const ctx = this.session.contextMaybeSync()
+      const invocation = ctx instanceof Promise ? ctx.then((c) => core.invokeMaybeSync(reg, args, meta, c, wantsMeta)) : core.invokeMaybeSync(reg, args, meta, ctx, wantsMeta)
+      if (invocation instanceof Promise) {
+        invocation.then(
+          (inv) => this.settle(id, { data: inv.body }),
+          (error: unknown) => this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) }),
+        )
+      } else {
+        this.settle(id, { data: invocation.body })
       }
-      const ctx = await this.session.context()
-      const { body } = await core.invoke(reg, frame['args'], frame['meta'], ctx, frame['superjson'] === true)
-      this.reply(id, { data: body })
     } catch (error) {
-      this.reply(id, { error: this.session.asMizanError(error, typeof frame['fn'] === 'string' ? frame['fn'] : path) })
-    } finally {
-      this.inflight.delete(JSON.stringify(id))
+      this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) })
     }
+  }
+
+  private settle(id: RpcId, outcome: { data: unknown } | { error: MizanError }): void {
+    this.inflight.delete(id)
+    this.reply(id, outcome)
+  }
+
+  private lookup(fn: unknown): RegisteredFunction {
+    const { router, rpcMode, httpPrefix } = this.env
+    if (!fn) throw new MizanError('BAD_REQUEST', "Missing 'fn' field")
+    const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
+    if (!reg) throw new MizanError('NOT_FOUND', `Function '${pyText(fn)}' not found`)
+    if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
+    if (rpcMode === 'websocket-only' && !reg.fn.options.websocket) {
+      throw new MizanError('FORBIDDEN', `This function is HTTP-only. Use POST ${httpPrefix}${ROUTES.call} instead.`)
+    }
+    return reg
   }
 
   async ctx(frame: Frame): Promise<void> {
@@ -103,7 +123,7 @@ export class SessionRequests {
     } catch (error) {
       this.reply(id, { error: this.session.asMizanError(error, `ctx ${pyText(frame['context'])}`) })
     } finally {
-      this.inflight.delete(JSON.stringify(id))
+      this.inflight.delete(id)
     }
   }
 }
