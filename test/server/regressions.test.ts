@@ -24,7 +24,7 @@ describe('regressions', () => {
     const { defineClient, createRouter } = createMizan()
     const seen: object[] = []
     const router = createRouter({
-      peek: defineClient({}, (_input: undefined, ctx) => {
+      peek: defineClient({}, (_input, ctx) => {
         seen.push(ctx)
         ctx.responseHeaders.set('X-Seen', String(ctx.signal instanceof AbortSignal))
         return null
