@@ -12,36 +12,10 @@ import { createMizanClient } from '../../../src/client/index.ts'
 import type { MizanRouter } from '../servers/mizan.ts'
 import type { OrpcRouter } from '../servers/orpc.ts'
 import type { TrpcRouter } from '../servers/trpc.ts'
+import { recordingFetch, type Captured } from './recording-fetch.ts'
 import { PAYLOAD } from '../shared/payload.ts'
 
-export interface Captured {
-  url: string
-  method: string
-  headers: Record<string, string>
-  body?: string
-  status: number
-  responseBody: string
-  responseHeaders: Record<string, string>
-}
-
-const DROP = new Set(['user-agent', 'accept-encoding', 'accept-language', 'sec-fetch-mode', 'connection', 'content-length', 'host'])
-
-function recordingFetch(sink: Captured[]) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init)
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().text()
-    const headers: Record<string, string> = {}
-    request.headers.forEach((value, name) => {
-      if (!DROP.has(name)) headers[name] = value
-    })
-    const response = await fetch(request)
-    const responseBody = await response.clone().text()
-    const responseHeaders: Record<string, string> = {}
-    response.headers.forEach((value, name) => (responseHeaders[name] = value))
-    sink.push({ url: request.url, method: request.method, headers, ...(body !== undefined ? { body } : {}), status: response.status, responseBody, responseHeaders })
-    return response
-  }
-}
+export type { Captured }
 
 function check(name: string, sink: Captured[], got: unknown, want: unknown): Captured {
   if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${name}: the client got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`)

@@ -7,6 +7,7 @@ import { Agent, request } from 'node:http'
 import type { Socket } from 'node:net'
 import autocannon from 'autocannon'
 import WebSocket from 'ws'
+import { serveJobs } from '../lib/child.ts'
 import type { HttpJob, HttpResult, Job, LatencyJob, LatencyResult, WsHoldJob, WsRpcJob, WsRpcResult } from './jobs.ts'
 
 async function http(job: HttpJob): Promise<HttpResult> {
@@ -216,32 +217,19 @@ async function wsHold(job: WsHoldJob): Promise<{ opened: number; failed: number;
   return { opened: held.length, failed, ms: Date.now() - started }
 }
 
-process.on('message', async (msg: { id: number; job: Job }) => {
-  try {
-    let result: unknown
-    switch (msg.job.type) {
-      case 'http':
-        result = await http(msg.job)
-        break
-      case 'latency':
-        result = await latency(msg.job)
-        break
-      case 'ws-rpc':
-        result = await wsRpc(msg.job)
-        break
-      case 'ws-hold':
-        result = await wsHold(msg.job)
-        break
-      case 'ws-release':
-        for (const ws of held) ws.terminate()
-        held = []
-        result = { released: true }
-        break
-    }
-    process.send?.({ id: msg.id, result })
-  } catch (error) {
-    process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) })
+serveJobs<Job>(async (job) => {
+  switch (job.type) {
+    case 'http':
+      return http(job)
+    case 'latency':
+      return latency(job)
+    case 'ws-rpc':
+      return wsRpc(job)
+    case 'ws-hold':
+      return wsHold(job)
+    case 'ws-release':
+      for (const ws of held) ws.terminate()
+      held = []
+      return { released: true }
   }
 })
-process.on('disconnect', () => process.exit(0))
-process.send?.({ ready: true })

@@ -4,6 +4,7 @@
  * Sends `{ ready, port, pid, notes }`; answers `{ cmd: 'mem' }` with memory after a full GC
  * (the process runs with --expose-gc) and exits on `{ cmd: 'stop' }` or when the parent goes.
  */
+import { memoryAfterGc } from '../lib/child.ts'
 import type { Started, StartOptions } from './types.ts'
 
 const [kind = '', ...rest] = process.argv.slice(2)
@@ -26,16 +27,8 @@ const started = await (await load()).start(options)
 started.server.keepAliveTimeout = 60_000
 started.server.maxHeadersCount = 100
 
-function memory() {
-  const gc = (globalThis as { gc?: () => void }).gc
-  gc?.()
-  gc?.()
-  const m = process.memoryUsage()
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }
-}
-
 process.on('message', async (msg: { cmd: string; id?: number }) => {
-  if (msg.cmd === 'mem') process.send?.({ id: msg.id, memory: memory() })
+  if (msg.cmd === 'mem') process.send?.({ id: msg.id, memory: memoryAfterGc() })
   if (msg.cmd === 'stop') {
     await Promise.race([started.close(), new Promise((r) => setTimeout(r, 1000))])
     process.exit(0)

@@ -5,41 +5,16 @@
  * body the client accepted.
  */
 import { createMizanClient } from '../../../src/client/index.ts'
+import { recordingFetch, type Captured } from '../lib/recording-fetch.ts'
 import { PAYLOAD } from '../shared/payload.ts'
 import type { SoakRequest } from './jobs.ts'
 import { USER_COUNT, userName, type SoakRouter } from './router.ts'
-
-interface Exchange {
-  url: string
-  method: string
-  headers: Record<string, string>
-  body?: string
-  status: number
-  responseBody: string
-}
-
-const DROP = new Set(['user-agent', 'accept-encoding', 'accept-language', 'sec-fetch-mode', 'connection', 'content-length', 'host'])
-
-function recordingFetch(sink: Exchange[]) {
-  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init)
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().text()
-    const headers: Record<string, string> = {}
-    request.headers.forEach((value, name) => {
-      if (!DROP.has(name)) headers[name] = value
-    })
-    const response = await fetch(request)
-    const responseBody = await response.clone().text()
-    sink.push({ url: request.url, method: request.method, headers, ...(body !== undefined ? { body } : {}), status: response.status, responseBody })
-    return response
-  }
-}
 
 /** The mix each connection cycles through: per 10 requests, 5 context reads, 4 calls, 1 mutation. */
 export const MIX = ['ctx', 'call', 'ctx', 'call', 'ctx', 'call', 'ctx', 'call', 'ctx', 'mutation'] as const
 
 export async function captureMix(port: number, cycles = 16): Promise<{ requests: SoakRequest[]; description: string }> {
-  const sink: Exchange[] = []
+  const sink: Captured[] = []
   const client = createMizanClient<SoakRouter>({ baseUrl: `http://127.0.0.1:${port}/api/mizan`, csrf: false, fetch: recordingFetch(sink) })
   const last = (tag: SoakRequest['tag']): SoakRequest => {
     const x = sink.at(-1)

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module'
 import autocannon from 'autocannon'
 import WebSocket from 'ws'
+import { serveJobs } from '../lib/child.ts'
 import type {
   HttpSoakJob,
   HttpSoakResult,
@@ -427,27 +428,15 @@ async function wsClose(): Promise<{ closed: number }> {
   return { closed }
 }
 
-process.on('message', async (msg: { id: number; job: SoakJob }) => {
-  try {
-    let result: unknown
-    switch (msg.job.type) {
-      case 'http-soak':
-        result = await httpSoak(msg.job)
-        break
-      case 'ws-open':
-        result = await wsOpen(msg.job)
-        break
-      case 'ws-run':
-        result = await wsRun(msg.job)
-        break
-      case 'ws-close':
-        result = await wsClose()
-        break
-    }
-    process.send?.({ id: msg.id, result })
-  } catch (error) {
-    process.send?.({ id: msg.id, error: String((error as Error)?.stack ?? error) })
+serveJobs<SoakJob>(async (job) => {
+  switch (job.type) {
+    case 'http-soak':
+      return httpSoak(job)
+    case 'ws-open':
+      return wsOpen(job)
+    case 'ws-run':
+      return wsRun(job)
+    case 'ws-close':
+      return wsClose()
   }
 })
-process.on('disconnect', () => process.exit(0))
-process.send?.({ ready: true })

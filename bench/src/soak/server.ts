@@ -13,6 +13,7 @@ import { attachWebSocket, type MizanWebSocketServer } from '../../../src/server/
 import { RedisCache } from '../../../src/server/index.ts'
 import type { AnyServerRouter } from '../../../src/server/router.ts'
 import { listen } from '../servers/bare.ts'
+import { memoryAfterGc } from '../lib/child.ts'
 import { hub, renameCount, soakRouter } from './router.ts'
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -51,16 +52,8 @@ const started = await listen(server)
 let ws: MizanWebSocketServer | undefined
 if (withWs) ws = attachWebSocket(server, router, { ...options, hub })
 
-function memory() {
-  const gc = (globalThis as { gc?: () => void }).gc
-  gc?.()
-  gc?.()
-  const m = process.memoryUsage()
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }
-}
-
 process.on('message', async (msg: { cmd: string; id?: number }) => {
-  if (msg.cmd === 'mem') process.send?.({ id: msg.id, result: memory() })
+  if (msg.cmd === 'mem') process.send?.({ id: msg.id, result: memoryAfterGc() })
   if (msg.cmd === 'heap') {
     // As it is, no GC forced: what the process holds right now.
     const m = process.memoryUsage()
