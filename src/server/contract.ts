@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { MizanError } from '../shared/errors.ts'
-import type { AnySchema, SchemaInput, SchemaOutput } from '../shared/types.ts'
+import type { AnySchema, SchemaArg, SchemaInput } from '../shared/types.ts'
 import { createDefineClient, type AnyServerFunction, type DefineClientOptions, type MizanUser, type ServerFunction } from './defineClient.ts'
 import { createDefineForm, type DefineFormOptions, type FormDefinition } from './forms/define-form.ts'
 import { createRouter } from './router.ts'
@@ -27,9 +27,6 @@ export type DeclareClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName
   TRoute
 >
 
-/** Without an output schema nothing is known of the result; an implementation would infer it from its handler. */
-type DeclaredOutput<TOut> = TOut extends AnySchema ? SchemaOutput<TOut> : unknown
-
 function notImplemented(): never {
   throw new MizanError('NOT_IMPLEMENTED', 'This function is declared in a contract; the backend that implements it answers it')
 }
@@ -40,14 +37,23 @@ export function createDeclareClient<TUser extends MizanUser>() {
   const define = createDefineClient<TUser>() as unknown as (options: object, handler: () => never) => AnyServerFunction
   return function declareClient<
     const TCtx extends string | false = false,
-    TIn extends AnySchema | undefined = undefined,
-    TOut extends AnySchema | undefined = undefined,
+    TIn extends SchemaArg | undefined = undefined,
+    TOut extends SchemaArg | undefined = undefined,
     const TName extends string | undefined = undefined,
     const TPrivate extends boolean = false,
     const TRoute extends string | undefined = undefined,
   >(
     options: DeclareClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
-  ): ServerFunction<SchemaInput<TIn>, DeclaredOutput<TOut>, TCtx extends string ? TCtx : false, TName, TRoute extends string ? true : false, TPrivate> {
+  ): ServerFunction<
+    TIn,
+    TOut,
+    // Without an output schema nothing is known of the result; an implementation would infer it from its handler.
+    unknown,
+    TCtx extends string ? TCtx : false,
+    TName,
+    TRoute extends string ? true : false,
+    TPrivate
+  > {
     return define(options, notImplemented) as never
   }
 }

@@ -1,4 +1,4 @@
-import type { AnySchema, FunctionMarker, SchemaInput, SchemaOutput } from '../shared/types.ts'
+import type { AnySchema, FunctionMarker, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
 export interface MizanUser {
@@ -62,14 +62,12 @@ export type DefineClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName,
 > &
   ContextPart<TCtx> & { auth?: AuthRequirement<TUser> }
 
-export type HandlerResult<TOut> = TOut extends AnySchema ? SchemaInput<TOut> | Response : unknown
+export type HandlerResult<TOut> = TOut extends SchemaArg ? SchemaInput<TOut> | Response : unknown
 
 export type Handler<TUser extends MizanUser, TIn, TResult> = (
   input: SchemaOutput<TIn>,
   ctx: RequestContext<TUser>,
 ) => TResult | Promise<TResult>
-
-type ClientOutput<TOut, TResult> = TOut extends AnySchema ? SchemaOutput<TOut> : Awaited<TResult>
 
 /** Options after normalization: lists are lists, defaults are filled. */
 export interface NormalizedOptions {
@@ -94,19 +92,24 @@ export interface NormalizedOptions {
   outputOf?: (result: unknown) => unknown
 }
 
+/**
+ * A server function. Its type carries its schemas and its handler's result as they are (see
+ * `FunctionTypes`): `InputOf`/`OutputOf` read them where a caller needs them.
+ */
 export interface ServerFunction<
-  TInput = unknown,
-  TOutput = unknown,
+  TIn = unknown,
+  TOut = unknown,
+  TResult = unknown,
   TCtx extends string | false = string | false,
   TName extends string | undefined = string | undefined,
   TView extends boolean = boolean,
   TPrivate extends boolean = boolean,
-> extends FunctionMarker<{ input: TInput; output: TOutput; context: TCtx; name: TName; view: TView; private: TPrivate }> {
+> extends FunctionMarker<{ input: TIn; output: TOut; result: TResult; context: TCtx; name: TName; view: TView; private: TPrivate }> {
   readonly options: NormalizedOptions
   readonly handler: (input: unknown, ctx: RequestContext<MizanUser>) => unknown
 }
 
-export type AnyServerFunction = ServerFunction<unknown, unknown, string | false, string | undefined, boolean, boolean>
+export type AnyServerFunction = ServerFunction<unknown, unknown, unknown, string | false, string | undefined, boolean, boolean>
 
 function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
   if (value === undefined) return []
@@ -117,8 +120,8 @@ function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
 export function createDefineClient<TUser extends MizanUser>() {
   return function defineClient<
     const TCtx extends string | false = false,
-    TIn extends AnySchema | undefined = undefined,
-    TOut extends AnySchema | undefined = undefined,
+    TIn extends SchemaArg | undefined = undefined,
+    TOut extends SchemaArg | undefined = undefined,
     const TName extends string | undefined = undefined,
     TResult extends HandlerResult<TOut> = HandlerResult<TOut>,
     const TPrivate extends boolean = false,
@@ -127,8 +130,9 @@ export function createDefineClient<TUser extends MizanUser>() {
     options: DefineClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
     handler: Handler<TUser, TIn, TResult>,
   ): ServerFunction<
-    SchemaInput<TIn>,
-    ClientOutput<TOut, TResult>,
+    TIn,
+    TOut,
+    TResult,
     TCtx extends string ? TCtx : false,
     TName,
     // A view is a function mounted at a route; a raw Response from a plain function is still callable.

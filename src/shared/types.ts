@@ -7,17 +7,46 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 
 export type AnySchema = StandardSchemaV1
 
+/**
+ * The constraint of a schema type parameter: any Standard Schema (zod, valibot, arktype…),
+ * recognized by its `~standard` key alone. Spelling out `StandardSchemaV1` there would make
+ * each inline `z.object(...)` infer against it as its contextual type, which for zod means
+ * instantiating its whole Standard Schema interface (input and output types included) for
+ * every schema of the app: a third of the type-check time of a large router.
+ */
+export interface SchemaArg {
+  readonly '~standard': unknown
+}
+
+/**
+ * Zod 4 schemas carry their types under `_zod`, where `z.input`/`z.output` read them; reading
+ * them there spares the compiler instantiating the whole Standard Schema interface per schema.
+ * Any other Standard Schema is read through `~standard.types`.
+ */
+interface ZodInputTyped {
+  readonly _zod: { readonly input: unknown }
+}
+interface ZodOutputTyped {
+  readonly _zod: { readonly output: unknown }
+}
+
 /** What a schema accepts from callers (`z.input`). `void` when the function takes nothing. */
-export type SchemaInput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : void
+export type SchemaInput<S> = S extends ZodInputTyped ? S['_zod']['input'] : S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : void
 /** What a schema produces after parsing (`z.output`). */
-export type SchemaOutput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : void
+export type SchemaOutput<S> = S extends ZodOutputTyped ? S['_zod']['output'] : S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : void
 
 /** Type-level facts about one server function. */
 export interface FunctionTypes {
-  /** What the client passes. */
+  /**
+   * The input schema, or `undefined` when the function takes nothing. Schemas are kept as they
+   * are and read (`InputOf`, `OutputOf`) only where a caller uses the function, so a router of
+   * thousands of functions does not compute thousands of types nobody asks for.
+   */
   input: unknown
-  /** What the client receives in `result`. */
+  /** The output schema, or `undefined` when what the handler returns is the output. */
   output: unknown
+  /** What the handler returns (its awaited value is the output when there is no output schema). */
+  result: unknown
   /** Context name, or `false` for a plain function or mutation. */
   context: string | false
   /** Wire-name override, or `undefined` to derive it from the router key. */
@@ -138,8 +167,12 @@ export type MemberKeys<R extends AnyRouter, C extends string> = {
 /** Router keys of every context member, whatever its context. */
 export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, ContextNames<R>>
 
-export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['input']
-export type OutputOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['output']
+/** What the client passes to a function. */
+export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = SchemaInput<TypesOf<Defs<R>[K]>['input']>
+/** What the client receives in `result`. */
+export type OutputOf<R extends AnyRouter, K extends keyof Defs<R>> = ResultOf<TypesOf<Defs<R>[K]>>
+/** The output schema's parsed type, else what the handler returns, awaited. */
+export type ResultOf<T extends FunctionTypes> = T['output'] extends SchemaArg ? SchemaOutput<T['output']> : Awaited<T['result']>
 export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['context'] & string
 
 type ObjectPart<T> = T extends object ? T : {}

@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { createCaller, createRouter, defineClient } from '../../src/server/index.ts'
-import type { CallableKeys, ContextBundle, ContextNames, ContextParams, OutputOf } from '../../src/shared/types.ts'
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { CallableKeys, ContextBundle, ContextNames, ContextParams, InputOf, OutputOf } from '../../src/shared/types.ts'
 import { appRouter, type AppRouter } from '../fixtures/app-router.ts'
 
 describe('defineClient types', () => {
@@ -11,6 +12,23 @@ describe('defineClient types', () => {
       expectTypeOf(ctx.user).toEqualTypeOf<import('../../src/server/index.ts').MizanUser | null>()
       return 1
     })
+  })
+
+  it('reads any Standard Schema, not only zod, and takes nothing else as a schema', () => {
+    const celsius: StandardSchemaV1<string, number> = {
+      '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value: Number(value) }) },
+    }
+    const fn = defineClient({ input: celsius, output: celsius }, (input) => {
+      expectTypeOf(input).toEqualTypeOf<number>()
+      return '21'
+    })
+    const router = createRouter({ fn })
+    expectTypeOf<InputOf<typeof router, 'fn'>>().toEqualTypeOf<string>()
+    expectTypeOf<OutputOf<typeof router, 'fn'>>().toEqualTypeOf<number>()
+    // @ts-expect-error the handler returns what the output schema takes in
+    defineClient({ output: celsius }, () => 21)
+    // @ts-expect-error a zod shape is not a schema
+    defineClient({ input: { n: z.number() } }, () => 1)
   })
 
   it('forbids context together with affects or merge', () => {
