@@ -40,8 +40,8 @@ export type { SocketConnector } from './types.ts'
  * The channel, watch and connection methods of a kernel made by `createMizanClient` with the
  * socket transport plugged in, typed from its router: `realtimeOf(client).channel('chat', { room }, { onMessage })`.
  */
-export function realtimeOf<R extends AnyRouter>(client: MizanClient<R>): MizanRealtime<R>
 export function realtimeOf(client: UntypedMizanClient): UntypedRealtime
+export function realtimeOf<R extends AnyRouter>(client: MizanClient<R>): MizanRealtime<R>
 export function realtimeOf(client: object): unknown {
   const { socket, wireName } = client as Partial<UntypedMizanClient>
   if (!socket || !wireName) {

@@ -113,21 +113,30 @@ export interface RouterMarker<TDefs extends Record<string, RouterEntryShape> = R
 
 export type AnyRouter = RouterMarker<Record<string, RouterEntry>>
 
-/** The function entries of a router (forms aside). */
-type Defs<R extends AnyRouter> = {
-  [K in keyof R['defs'] as R['defs'][K] extends AnyFunctionMarker ? K : never]: R['defs'][K]
+/*
+ * The key filters below run once per router key, so each is a single conditional against a
+ * small shape: the entry's kind, and the few facts of its `~types` the filter needs. (Inferring
+ * an entry's whole `FunctionTypes`, or comparing it with `FunctionMarker`, for each of the
+ * thousands of keys of a large router cost the client more than all of its own calls.)
+ */
+type Defs<R extends AnyRouter> = R['defs']
+
+/** A function entry whose facts include `T`. */
+interface FunctionWith<T> {
+  readonly '~mizan': 'function'
+  readonly '~types': T
 }
 
 /** Router keys of forms. */
 export type FormKeys<R extends AnyRouter> = {
-  [K in keyof R['defs']]: R['defs'][K] extends AnyFormMarker ? K : never
-}[keyof R['defs']] &
+  [K in keyof Defs<R>]: Defs<R>[K] extends { readonly '~mizan': 'form' } ? K : never
+}[keyof Defs<R>] &
   string
 
 /** Router keys of channels. */
 export type ChannelKeys<R extends AnyRouter> = {
-  [K in keyof R['defs']]: R['defs'][K] extends AnyChannelMarker ? K : never
-}[keyof R['defs']] &
+  [K in keyof Defs<R>]: Defs<R>[K] extends { readonly '~mizan': 'channel' } ? K : never
+}[keyof Defs<R>] &
   string
 
 type ChannelTypesOf<R extends AnyRouter, K extends ChannelKeys<R>> = R['defs'][K] extends ChannelMarker<infer T> ? T : never
@@ -140,32 +149,28 @@ export type ChannelClientMessageOf<R extends AnyRouter, K extends ChannelKeys<R>
 
 export type FormValuesOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['values'] : never
 export type FormResultOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs'][K] extends FormMarker<infer T> ? T['result'] : never
-type TypesOf<F> = F extends FunctionMarker<infer T> ? T : never
+type TypesOf<F> = F extends FunctionWith<infer T extends FunctionTypes> ? T : never
 
 /** Router keys of plain functions and mutations (callable over RPC). */
 export type CallableKeys<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['view'] | TypesOf<Defs<R>[K]>['private'] extends false
-    ? TypesOf<Defs<R>[K]>['context'] extends false
-      ? K
-      : never
-    : never
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: false; readonly view: false; readonly private: false }> ? K : never
 }[keyof Defs<R>] &
   string
 
 /** Names of every context declared in the router. */
 export type ContextNames<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['context']
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: infer C extends string }> ? C : never
 }[keyof Defs<R>] &
   string
 
 /** Router keys of the members of context `C`. */
 export type MemberKeys<R extends AnyRouter, C extends string> = {
-  [K in keyof Defs<R>]: TypesOf<Defs<R>[K]>['context'] extends C ? K : never
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: C }> ? K : never
 }[keyof Defs<R>] &
   string
 
 /** Router keys of every context member, whatever its context. */
-export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, ContextNames<R>>
+export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, string>
 
 /** What the client passes to a function. */
 export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = SchemaInput<TypesOf<Defs<R>[K]>['input']>
@@ -213,7 +218,7 @@ export type HasRequiredParams<R extends AnyRouter, C extends string> =
 
 /** Router keys that override their wire name, mapped to that name. */
 export type WireNameOverrides<R extends AnyRouter> = Simplify<{
-  [K in keyof Defs<R> as TypesOf<Defs<R>[K]>['name'] extends string ? K : never]: TypesOf<Defs<R>[K]>['name']
+  [K in keyof Defs<R> as Defs<R>[K] extends FunctionWith<{ readonly name: string }> ? K : never]: TypesOf<Defs<R>[K]>['name']
 }>
 
 /** Arguments of a call: optional when the function takes no input or all of it is optional. */
