@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { MizanError } from '../shared/errors.ts'
-import type { AnySchema, SchemaArg, SchemaInput } from '../shared/types.ts'
+import type { AnySchema, SchemaInput } from '../shared/types.ts'
 import { createDefineClient, type AnyServerFunction, type DefineClientOptions, type MizanUser, type ServerFunction } from './defineClient.ts'
 import { createDefineForm, type DefineFormOptions, type FormDefinition } from './forms/define-form.ts'
 import { createRouter } from './router.ts'
@@ -17,15 +17,7 @@ export { createRouter }
 export const defineContract: typeof createRouter = createRouter
 
 /** defineClient's options: everything but the handler. */
-export type DeclareClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate, TRoute> = DefineClientOptions<
-  TUser,
-  TCtx,
-  TIn,
-  TOut,
-  TName,
-  TPrivate,
-  TRoute
->
+export type DeclareClientOptions<TUser extends MizanUser = MizanUser> = DefineClientOptions<TUser>
 
 function notImplemented(): never {
   throw new MizanError('NOT_IMPLEMENTED', 'This function is declared in a contract; the backend that implements it answers it')
@@ -35,25 +27,8 @@ function notImplemented(): never {
 export function createDeclareClient<TUser extends MizanUser>() {
   // Declarations reuse defineClient's normalization and checks, with a handler that refuses to run.
   const define = createDefineClient<TUser>() as unknown as (options: object, handler: () => never) => AnyServerFunction
-  return function declareClient<
-    const TCtx extends string | false = false,
-    TIn extends SchemaArg | undefined = undefined,
-    TOut extends SchemaArg | undefined = undefined,
-    const TName extends string | undefined = undefined,
-    const TPrivate extends boolean = false,
-    const TRoute extends string | undefined = undefined,
-  >(
-    options: DeclareClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
-  ): ServerFunction<
-    TIn,
-    TOut,
-    // Without an output schema nothing is known of the result; an implementation would infer it from its handler.
-    unknown,
-    TCtx extends string ? TCtx : false,
-    TName,
-    TRoute extends string ? true : false,
-    TPrivate
-  > {
+  // Without an output schema nothing is known of the result; an implementation would infer it from its handler.
+  return function declareClient<const O extends DeclareClientOptions<TUser>>(options: O): ServerFunction<O, unknown> {
     return define(options, notImplemented) as never
   }
 }

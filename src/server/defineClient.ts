@@ -1,4 +1,4 @@
-import type { AnySchema, FunctionMarker, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
+import type { AnySchema, FunctionMarker, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
 export interface MizanUser {
@@ -29,14 +29,17 @@ export type AuthRequirement<TUser extends MizanUser = MizanUser> =
 /** A mutation may affect whole contexts by name, or the context (or query) of a given function. */
 export type AffectsTarget = string | AnyServerFunction
 
-interface CommonOptions<TIn, TOut, TName, TPrivate = boolean, TRoute = string | undefined> {
-  input?: TIn
-  output?: TOut
+/** Options every server function may take. */
+export interface FunctionOptions {
+  /** Schema of the input (any Standard Schema); the handler gets what it parses. */
+  input?: SchemaArg | undefined
+  /** Schema of the result: the handler returns what it takes in, clients receive what it parses. */
+  output?: SchemaArg | undefined
   /** Wire name override; by default the router key in snake_case. */
-  name?: TName
+  name?: string | undefined
   websocket?: boolean
   /** Registered but never callable by clients (403). */
-  private?: TPrivate
+  private?: boolean
   /** Cache revision of a context member: bumping it busts cached bundles. */
   rev?: number
   /** Bundle cache policy: `true` forever, `false` never, a number is a TTL in seconds. */
@@ -44,30 +47,21 @@ interface CommonOptions<TIn, TOut, TName, TPrivate = boolean, TRoute = string | 
   /** Longest the handler may run, in ms, before the call answers 504 (default: the adapter's `timeoutMs`). */
   timeout?: number
   /** A view function: mounted at this path under the prefix, answers with a raw `Response`. */
-  route?: TRoute
-  methods?: string[]
+  route?: string | undefined
+  methods?: readonly string[]
 }
 
 /** A context reader never invalidates or merges: the types forbid mixing them. */
-type ContextPart<TCtx> = { context?: TCtx } & (TCtx extends string
-  ? { affects?: never; merge?: never }
-  : { affects?: AffectsTarget | readonly AffectsTarget[]; merge?: string | readonly string[] })
+type ContextOrMutation =
+  | { context: string; affects?: never; merge?: never }
+  | { context?: false | undefined; affects?: AffectsTarget | readonly AffectsTarget[]; merge?: string | readonly string[] }
 
-export type DefineClientOptions<TUser extends MizanUser, TCtx, TIn, TOut, TName, TPrivate = boolean, TRoute = string | undefined> = CommonOptions<
-  TIn,
-  TOut,
-  TName,
-  TPrivate,
-  TRoute
-> &
-  ContextPart<TCtx> & { auth?: AuthRequirement<TUser> }
+export type DefineClientOptions<TUser extends MizanUser = MizanUser> = FunctionOptions & ContextOrMutation & { auth?: AuthRequirement<TUser> }
 
-export type HandlerResult<TOut> = TOut extends SchemaArg ? SchemaInput<TOut> | Response : unknown
+/** What a handler may return: with an output schema, what the schema takes in (or a raw `Response`). */
+export type HandlerResult<O> = O extends { readonly output: infer S extends SchemaArg } ? SchemaInput<S> | Response : unknown
 
-export type Handler<TUser extends MizanUser, TIn, TResult> = (
-  input: SchemaOutput<TIn>,
-  ctx: RequestContext<TUser>,
-) => TResult | Promise<TResult>
+export type Handler<TUser extends MizanUser, O extends FunctionOptions, TResult> = (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult | Promise<TResult>
 
 /** Options after normalization: lists are lists, defaults are filled. */
 export interface NormalizedOptions {
@@ -93,23 +87,17 @@ export interface NormalizedOptions {
 }
 
 /**
- * A server function. Its type carries its schemas and its handler's result as they are (see
- * `FunctionTypes`): `InputOf`/`OutputOf` read them where a caller needs them.
+ * A server function. Its type carries the options it was defined with, as written, and what its
+ * handler returns (see `FunctionTypes`): `InputOf`, `OutputOf` and the router's key filters read
+ * them where a client needs them.
  */
-export interface ServerFunction<
-  TIn = unknown,
-  TOut = unknown,
-  TResult = unknown,
-  TCtx extends string | false = string | false,
-  TName extends string | undefined = string | undefined,
-  TView extends boolean = boolean,
-  TPrivate extends boolean = boolean,
-> extends FunctionMarker<{ input: TIn; output: TOut; result: TResult; context: TCtx; name: TName; view: TView; private: TPrivate }> {
+export interface ServerFunction<TOptions extends FunctionOptionFacts = FunctionOptionFacts, TResult = unknown>
+  extends FunctionMarker<{ options: TOptions; result: TResult }> {
   readonly options: NormalizedOptions
   readonly handler: (input: unknown, ctx: RequestContext<MizanUser>) => unknown
 }
 
-export type AnyServerFunction = ServerFunction<unknown, unknown, unknown, string | false, string | undefined, boolean, boolean>
+export type AnyServerFunction = ServerFunction<FunctionOptionFacts, unknown>
 
 function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
   if (value === undefined) return []
@@ -118,28 +106,16 @@ function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
 
 /** Builds `defineClient` for an app's own user type. */
 export function createDefineClient<TUser extends MizanUser>() {
-  return function defineClient<
-    const TCtx extends string | false = false,
-    TIn extends SchemaArg | undefined = undefined,
-    TOut extends SchemaArg | undefined = undefined,
-    const TName extends string | undefined = undefined,
-    TResult extends HandlerResult<TOut> = HandlerResult<TOut>,
-    const TPrivate extends boolean = false,
-    const TRoute extends string | undefined = undefined,
-  >(
-    options: DefineClientOptions<TUser, TCtx, TIn, TOut, TName, TPrivate, TRoute>,
-    handler: Handler<TUser, TIn, TResult>,
-  ): ServerFunction<
-    TIn,
-    TOut,
-    TResult,
-    TCtx extends string ? TCtx : false,
-    TName,
-    // A view is a function mounted at a route; a raw Response from a plain function is still callable.
-    TRoute extends string ? true : false,
-    TPrivate
-  > {
-    const raw = options as CommonOptions<AnySchema, AnySchema, string, boolean, string> & {
+  /**
+   * One type parameter for all the options: inferred as written (`const`), it keeps the literal
+   * context, name, route and privacy the router's key filters read, and costs the compiler far
+   * less per function than a parameter per option.
+   */
+  return function defineClient<const O extends DefineClientOptions<TUser>, TResult extends HandlerResult<O> = HandlerResult<O>>(
+    options: O,
+    handler: Handler<TUser, O, TResult>,
+  ): ServerFunction<O, TResult> {
+    const raw = options as FunctionOptions & {
       context?: string | false
       affects?: AffectsTarget | readonly AffectsTarget[]
       merge?: string | readonly string[]
@@ -154,8 +130,8 @@ export function createDefineClient<TUser extends MizanUser>() {
       affects: asList(raw.affects),
       merge: asList(raw.merge),
       auth: raw.auth as AuthRequirement<MizanUser> | undefined,
-      input: raw.input,
-      output: raw.output,
+      input: raw.input as AnySchema | undefined,
+      output: raw.output as AnySchema | undefined,
       name: raw.name,
       websocket: raw.websocket ?? false,
       private: raw.private ?? false,

@@ -35,26 +35,42 @@ export type SchemaInput<S> = S extends ZodInputTyped ? S['_zod']['input'] : S ex
 /** What a schema produces after parsing (`z.output`). */
 export type SchemaOutput<S> = S extends ZodOutputTyped ? S['_zod']['output'] : S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : void
 
-/** Type-level facts about one server function. */
-export interface FunctionTypes {
+/**
+ * What the types read of a server function's options, as it was defined (`const`-inferred, so
+ * `context: 'user'` stays `'user'`). A missing key is unknown, which the readers take as absent.
+ */
+export interface FunctionOptionFacts {
+  /** The input schema: callers pass what it takes in. */
+  readonly input?: unknown
+  /** The output schema: callers receive what it parses; without it, what the handler returns. */
+  readonly output?: unknown
+  /** Context name, or `false`/absent for a plain function or mutation. */
+  readonly context?: string | false | undefined
+  /** Wire-name override, or absent to derive it from the router key. */
+  readonly name?: string | undefined
+  /** View functions (mounted at a route) answer with a raw response and are not callable over RPC. */
+  readonly route?: string | undefined
+  /** Private functions exist on the server only. */
+  readonly private?: boolean
   /**
-   * The input schema, or `undefined` when the function takes nothing. Schemas are kept as they
-   * are and read (`InputOf`, `OutputOf`) only where a caller uses the function, so a router of
-   * thousands of functions does not compute thousands of types nobody asks for.
+   * The other options (auth, cache…), which the types do not read. An index signature of `any`
+   * accepts any options type, interfaces included, and keeps this all-optional type from being
+   * a "weak type" that an options object sharing none of its keys would fail to match.
    */
-  input: unknown
-  /** The output schema, or `undefined` when what the handler returns is the output. */
-  output: unknown
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly [option: string]: any
+}
+
+/**
+ * Type-level facts about one server function: its options and its handler's result, kept as
+ * they are. Nothing is computed per function when it is defined; `InputOf`/`OutputOf` read the
+ * schemas where a caller uses the function, so a router of thousands of functions does not
+ * compute thousands of types nobody asks for.
+ */
+export interface FunctionTypes {
+  options: FunctionOptionFacts
   /** What the handler returns (its awaited value is the output when there is no output schema). */
   result: unknown
-  /** Context name, or `false` for a plain function or mutation. */
-  context: string | false
-  /** Wire-name override, or `undefined` to derive it from the router key. */
-  name: string | undefined
-  /** View functions answer with a raw response and are not callable over RPC. */
-  view: boolean
-  /** Private functions exist on the server only. */
-  private: boolean
 }
 
 /** Anything registered in a router carries its facts under this phantom key. */
@@ -153,19 +169,29 @@ type TypesOf<F> = F extends FunctionWith<infer T extends FunctionTypes> ? T : ne
 
 /** Router keys of plain functions and mutations (callable over RPC). */
 export type CallableKeys<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: false; readonly view: false; readonly private: false }> ? K : never
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: CallableOptions }> ? K : never
 }[keyof Defs<R>] &
   string
 
+/** A function is callable over RPC unless it reads a context, is private, or is a view. */
+interface CallableOptions {
+  readonly context?: false | undefined
+  readonly private?: false | undefined
+  readonly route?: undefined
+  // Not a weak type (see FunctionOptionFacts): options with none of these keys match.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly [option: string]: any
+}
+
 /** Names of every context declared in the router. */
 export type ContextNames<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: infer C extends string }> ? C : never
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: { readonly context: infer C extends string } }> ? C : never
 }[keyof Defs<R>] &
   string
 
 /** Router keys of the members of context `C`. */
 export type MemberKeys<R extends AnyRouter, C extends string> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly context: C }> ? K : never
+  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: { readonly context: C } }> ? K : never
 }[keyof Defs<R>] &
   string
 
@@ -173,12 +199,12 @@ export type MemberKeys<R extends AnyRouter, C extends string> = {
 export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, string>
 
 /** What the client passes to a function. */
-export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = SchemaInput<TypesOf<Defs<R>[K]>['input']>
+export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = SchemaInput<TypesOf<Defs<R>[K]>['options']['input']>
 /** What the client receives in `result`. */
 export type OutputOf<R extends AnyRouter, K extends keyof Defs<R>> = ResultOf<TypesOf<Defs<R>[K]>>
 /** The output schema's parsed type, else what the handler returns, awaited. */
-export type ResultOf<T extends FunctionTypes> = T['output'] extends SchemaArg ? SchemaOutput<T['output']> : Awaited<T['result']>
-export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['context'] & string
+export type ResultOf<T extends FunctionTypes> = T['options']['output'] extends SchemaArg ? SchemaOutput<T['options']['output']> : Awaited<T['result']>
+export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['options']['context'] & string
 
 type ObjectPart<T> = T extends object ? T : {}
 type MemberInputs<R extends AnyRouter, C extends string> = {
@@ -218,7 +244,7 @@ export type HasRequiredParams<R extends AnyRouter, C extends string> =
 
 /** Router keys that override their wire name, mapped to that name. */
 export type WireNameOverrides<R extends AnyRouter> = Simplify<{
-  [K in keyof Defs<R> as Defs<R>[K] extends FunctionWith<{ readonly name: string }> ? K : never]: TypesOf<Defs<R>[K]>['name']
+  [K in keyof Defs<R> as Defs<R>[K] extends FunctionWith<{ readonly options: { readonly name: string } }> ? K : never]: TypesOf<Defs<R>[K]>['options']['name']
 }>
 
 /** Arguments of a call: optional when the function takes no input or all of it is optional. */

@@ -65,6 +65,23 @@ describe('router types', () => {
     expectTypeOf<ContextNames<typeof inline>>().toEqualTypeOf<'user'>()
   })
 
+  it('reads options given as a variable, of an interface type or with a mutable methods list', () => {
+    interface EchoOptions {
+      input: z.ZodObject<{ n: z.ZodNumber }>
+    }
+    const typed: EchoOptions = { input: z.object({ n: z.number() }) }
+    const loose: { input: z.ZodObject<{ n: z.ZodNumber }>; methods: string[] } = { input: z.object({ n: z.number() }), methods: ['GET'] }
+    const router = createRouter({
+      typed: defineClient(typed, async (input) => input.n),
+      loose: defineClient(loose, (input) => input.n),
+      member: defineClient({ context: 'x', methods: ['GET', 'POST'] }, () => 1),
+    })
+    expectTypeOf<CallableKeys<typeof router>>().toEqualTypeOf<'typed' | 'loose'>()
+    expectTypeOf<InputOf<typeof router, 'typed'>>().toEqualTypeOf<{ n: number }>()
+    expectTypeOf<OutputOf<typeof router, 'typed'>>().toEqualTypeOf<number>()
+    expectTypeOf<ContextNames<typeof router>>().toEqualTypeOf<'x'>()
+  })
+
   it('types createCaller', () => {
     const caller = createCaller(appRouter)
     expectTypeOf(caller.echo).parameter(0).toEqualTypeOf<{ text: string }>()
