@@ -51,17 +51,35 @@ export interface FunctionOptions {
   methods?: readonly string[]
 }
 
+/** Options of a plain function or mutation: it may invalidate or merge into contexts. */
+export interface MutationOptions<TUser extends MizanUser = MizanUser> extends FunctionOptions {
+  context?: false | undefined
+  affects?: AffectsTarget | readonly AffectsTarget[]
+  merge?: string | readonly string[]
+  auth?: AuthRequirement<TUser>
+}
+
+/** Options of a context reader (a context member): it never invalidates or merges. */
+export interface ContextReaderOptions<TUser extends MizanUser = MizanUser> extends FunctionOptions {
+  context: string
+  affects?: never
+  merge?: never
+  auth?: AuthRequirement<TUser>
+}
+
 /** A context reader never invalidates or merges: the types forbid mixing them. */
-type ContextOrMutation =
-  | { context: string; affects?: never; merge?: never }
-  | { context?: false | undefined; affects?: AffectsTarget | readonly AffectsTarget[]; merge?: string | readonly string[] }
+export type DefineClientOptions<TUser extends MizanUser = MizanUser> = MutationOptions<TUser> | ContextReaderOptions<TUser>
 
-export type DefineClientOptions<TUser extends MizanUser = MizanUser> = FunctionOptions & ContextOrMutation & { auth?: AuthRequirement<TUser> }
+/**
+ * What a handler may return: with an output schema, what the schema takes in (or a raw
+ * `Response`), or a promise of it; without one, anything (it is the output, awaited).
+ */
+export type HandlerResult<O extends FunctionOptions> = O['output'] extends SchemaArg
+  ? SchemaInput<O['output']> | Response | Promise<SchemaInput<O['output']> | Response>
+  : unknown
 
-/** What a handler may return: with an output schema, what the schema takes in (or a raw `Response`). */
-export type HandlerResult<O> = O extends { readonly output: infer S extends SchemaArg } ? SchemaInput<S> | Response : unknown
-
-export type Handler<TUser extends MizanUser, O extends FunctionOptions, TResult> = (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult | Promise<TResult>
+/** A handler: the parsed input and the request context in, its result (or a promise of it) out. */
+export type Handler<TUser extends MizanUser, O extends FunctionOptions, TResult> = (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult
 
 /** Options after normalization: lists are lists, defaults are filled. */
 export interface NormalizedOptions {

@@ -41,6 +41,11 @@ describe('defineClient types', () => {
   it('checks the handler result against the output schema', () => {
     // @ts-expect-error message must be a string
     defineClient({ output: z.object({ message: z.string() }) }, () => ({ message: 1 }))
+    defineClient({ output: z.object({ message: z.string() }) }, async () => ({ message: 'x' }))
+    // @ts-expect-error message must be a string, in a promise too
+    defineClient({ output: z.object({ message: z.string() }) }, async () => ({ message: 1 }))
+    const router = createRouter({ later: defineClient({}, async () => ({ done: true })) })
+    expectTypeOf<OutputOf<typeof router, 'later'>>().toEqualTypeOf<{ done: boolean }>()
   })
 })
 
