@@ -3,20 +3,37 @@
  * the same TypeScript (bench's typescript 5.9.3) and the same compiler options.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { clientSource, routerSource, TSCONFIG, type Framework } from '../gen/routers.ts'
+import { clientSource, routerSource, TSCONFIG, type Subject as Generated } from '../gen/routers.ts'
 import { ratioGoal, row, type ScenarioResult } from '../lib/report.ts'
 import { median, pairedRatios } from '../lib/stats.ts'
 import type { BenchOptions } from '../main.ts'
 import { rotation } from './http.ts'
 
 const run = promisify(execFile)
+const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const GEN = fileURLToPath(new URL('../../.gen/typecheck/', import.meta.url))
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/lib/tsc.js', import.meta.url))
 const PEAK = fileURLToPath(new URL('../lib/tsc-peak.cjs', import.meta.url))
-const FRAMEWORKS: Framework[] = ['mizan', 'trpc', 'orpc']
+
+/**
+ * `mizan` consumes the package as an app does: `mizan-ts/server` and `mizan-ts/client`, whose
+ * exports map gives TypeScript the declaration files `npm pack` builds (dist/types), as tRPC's
+ * and oRPC's packages give theirs. `mizan-src` imports this repo's src/ instead, so the library's
+ * own implementation is type-checked too (a reference row, not a goal). `zod` is the floor: the
+ * same schemas and handlers with no framework.
+ */
+type Subject = Generated | 'mizan-src'
+const SUBJECTS: Subject[] = ['mizan', 'trpc', 'orpc', 'zod', 'mizan-src']
+const LABELS: Record<Subject, string> = {
+  mizan: 'Mizan',
+  trpc: 'tRPC 11',
+  orpc: 'oRPC',
+  zod: 'No framework (Zod + handlers)',
+  'mizan-src': 'Mizan, checked from source',
+}
 
 export interface TscResult {
   checkS: number
@@ -27,12 +44,27 @@ export interface TscResult {
   instantiations: number
 }
 
-export function generate(fw: Framework, n: number): string {
-  const dir = `${GEN}${fw}-${n}/`
+/**
+ * Installs this repo as `mizan-ts` for the generated projects (a link in .gen/typecheck/
+ * node_modules, as `npm link` makes) and builds its declaration files, as `npm pack` does.
+ */
+export async function installMizan(): Promise<void> {
+  await run('npm', ['run', 'build:types'], { cwd: REPO, maxBuffer: 1 << 24 })
+  if (!existsSync(`${REPO}dist/types/server/index.d.ts`)) throw new Error('npm run build:types left no dist/types/server/index.d.ts')
+  mkdirSync(`${GEN}node_modules`, { recursive: true })
+  rmSync(`${GEN}node_modules/mizan-ts`, { force: true, recursive: true })
+  // .gen/typecheck/node_modules/mizan-ts → the repo root, four levels up.
+  symlinkSync('../../../..', `${GEN}node_modules/mizan-ts`, 'dir')
+}
+
+export function generate(subject: Subject, n: number): string {
+  const dir = `${GEN}${subject}-${n}/`
   mkdirSync(dir, { recursive: true })
-  // .gen/typecheck/<fw>-<n>/ → repo root is four levels up.
-  writeFileSync(`${dir}router.ts`, routerSource(fw, n, '../../../../src'))
-  writeFileSync(`${dir}client.ts`, clientSource(fw, n, '../../../../src'))
+  const fw = subject === 'mizan-src' ? 'mizan' : subject
+  // .gen/typecheck/<subject>-<n>/ → repo root is four levels up.
+  const mizanRoot = subject === 'mizan-src' ? '../../../../src' : 'mizan-ts'
+  writeFileSync(`${dir}router.ts`, routerSource(fw, n, mizanRoot))
+  writeFileSync(`${dir}client.ts`, clientSource(fw, n, mizanRoot))
   writeFileSync(`${dir}tsconfig.json`, JSON.stringify(TSCONFIG, null, 2))
   return dir
 }
@@ -75,27 +107,33 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   const rows = []
   const goals = []
   const notes: string[] = []
+  const floorNotes: string[] = []
+  await installMizan()
   for (const n of sizes) {
     const rounds = n === Math.max(...sizes) ? 2 : 1
-    const r: Record<Framework, TscResult[]> = { mizan: [], trpc: [], orpc: [] }
-    const dirs = Object.fromEntries(FRAMEWORKS.map((fw) => [fw, generate(fw, n)])) as Record<Framework, string>
+    const r: Record<Subject, TscResult[]> = { mizan: [], trpc: [], orpc: [], zod: [], 'mizan-src': [] }
+    const dirs = Object.fromEntries(SUBJECTS.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
     for (let round = 0; round < rounds; round++) {
-      for (const fw of rotation(FRAMEWORKS, round)) {
-        const result = await typecheck(dirs[fw])
-        r[fw].push(result)
-        if (o.verbose) console.error(`  tsc ${fw} N=${n}: check ${result.checkS}s, ${Math.round(result.peakRssKB / 1024)} MB peak, ${result.types} types`)
+      for (const subject of rotation(SUBJECTS, round)) {
+        const result = await typecheck(dirs[subject])
+        r[subject].push(result)
+        if (o.verbose) console.error(`  tsc ${subject} N=${n}: check ${result.checkS}s, ${Math.round(result.peakRssKB / 1024)} MB peak, ${result.types} types`)
       }
     }
-    for (const fw of FRAMEWORKS) {
-      const label = { mizan: 'Mizan', trpc: 'tRPC 11', orpc: 'oRPC' }[fw]
-      const s = r[fw]
+    for (const subject of SUBJECTS) {
+      const label = LABELS[subject]
+      const s = r[subject]
       rows.push(row('typecheck', `${label}, N=${n}`, 'check time', 's', s.map((x) => x.checkS), `total ${median(s.map((x) => x.totalS)).toFixed(2)} s`))
       rows.push(row('typecheck', `${label}, N=${n}`, 'peak RSS', 'MB', s.map((x) => x.peakRssKB * 1024), `tsc "Memory used" ${Math.round(median(s.map((x) => x.memoryKB)) / 1024)} MB`))
       rows.push(row('typecheck', `${label}, N=${n}`, 'types', '', s.map((x) => x.types), `${median(s.map((x) => x.instantiations)).toLocaleString('en-US')} instantiations`))
     }
     if (n === 3000 || (o.quick && n === 1000)) {
-      const c = (fw: Framework) => r[fw].map((x) => x.checkS)
-      const m = (fw: Framework) => r[fw].map((x) => x.peakRssKB)
+      const c = (subject: Subject) => r[subject].map((x) => x.checkS)
+      const m = (subject: Subject) => r[subject].map((x) => x.peakRssKB)
+      const ratio = (a: number[], b: number[]) => median(pairedRatios(a, b)).toFixed(2)
+      floorNotes.push(
+        `The floor, N=${n}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
+      )
       goals.push(
         ratioGoal('tsc-time-orpc', `Type-check time, N=${n}, ÷ oRPC`, '≤ 0.7', pairedRatios(c('mizan'), c('orpc')), (v) => v <= 0.7),
         ratioGoal('tsc-time-trpc', `Type-check time, N=${n}, ÷ tRPC`, '≤ 0.5', pairedRatios(c('mizan'), c('trpc')), (v) => v <= 0.5),
@@ -106,8 +144,10 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   }
   notes.push(
     'Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by `tsc -p --extendedDiagnostics` (TypeScript 5.9.3, the repo\'s compiler options, skipLibCheck). Peak RSS is the tsc process\'s maxRSS.',
-    "Mizan's library is checked from source (its package exports .ts), tRPC's and oRPC's from their shipped .d.ts; that is how each is consumed.",
+    "Each library is consumed as its package gives it: tRPC's and oRPC's shipped .d.ts, Mizan's declaration files from dist/types (its exports map's `types` condition; `npm run build:types`, run on prepack, builds them; the bench links the repo as node_modules/mizan-ts). \"Mizan, checked from source\" imports the repo's src/ instead, so Mizan's own implementation is type-checked as well: that is the fixed cost the declaration files remove.",
+    "No framework: each function is its schema and its handler (`fn(schema, handler)`, the input typed by the schema's own `_zod.output`) and the client passes each call the function value itself, so there is no router type and no union of keys: what the same Zod schemas and handlers cost alone.",
   )
+  notes.push(...floorNotes)
   if (srcErrors.size) notes.push(`The library's own src/ had type errors during this run (work in progress elsewhere; measured anyway): ${[...srcErrors].join('; ')}.`)
   return { id: 'typecheck', title: 'Type-check cost (tsc --noEmit --extendedDiagnostics)', settings: { sizes }, rows, goals, notes }
 }
