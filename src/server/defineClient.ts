@@ -1,4 +1,4 @@
-import type { AnySchema, FunctionMarker, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
+import type { AnySchema, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
 export interface MizanUser {
@@ -109,8 +109,10 @@ export interface NormalizedOptions {
  * handler returns (see `FunctionTypes`): `InputOf`, `OutputOf` and the router's key filters read
  * them where a client needs them.
  */
-export interface ServerFunction<TOptions extends FunctionOptionFacts = FunctionOptionFacts, TResult = unknown>
-  extends FunctionMarker<{ options: TOptions; result: TResult }> {
+export interface ServerFunction<TOptions extends FunctionOptionFacts = FunctionOptionFacts, TResult = unknown> {
+  // A FunctionMarker, spelled out rather than extended: one type fewer per function.
+  readonly '~mizan': 'function'
+  readonly '~types': { options: TOptions; result: TResult }
   readonly options: NormalizedOptions
   readonly handler: (input: unknown, ctx: RequestContext<MizanUser>) => unknown
 }
@@ -129,7 +131,7 @@ export function createDefineClient<TUser extends MizanUser>() {
    * context, name, route and privacy the router's key filters read, and costs the compiler far
    * less per function than a parameter per option.
    */
-  return function defineClient<const O extends DefineClientOptions<TUser>, TResult extends HandlerResult<O> = HandlerResult<O>>(
+  return function defineClient<const O extends DefineClientOptions<TUser>, TResult extends HandlerResult<O>>(
     options: O,
     handler: Handler<TUser, O, TResult>,
   ): ServerFunction<O, TResult> {
