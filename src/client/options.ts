@@ -1,5 +1,5 @@
 import type { Dialect, InvalidateEntry } from '../shared/protocol.ts'
-import type { AnyRouter, CallableKeys, ContextNames, WireNameOverrides } from '../shared/types.ts'
+import type { AnyRouter, CallableKeys, ContextNames, HasWireNameOverrides, WireNameOverrides } from '../shared/types.ts'
 import type { WebSocketClientOptions } from './ws/socket-options.ts'
 
 /** The subset of `fetch` the kernel uses; any `fetch` (undici, browser, a test double) fits. */
@@ -89,7 +89,7 @@ type TransportKeys<R extends AnyRouter> = [CallableKeys<R> | ContextNames<R>] ex
  * The router's wire-name overrides cannot be known from types at runtime, so the client must
  * be told them; the option is required exactly when the router has any.
  */
-export type WireNamesOption<R extends AnyRouter> = [keyof WireNameOverrides<R>] extends [never]
+export type WireNamesOption<R extends AnyRouter> = HasWireNameOverrides<R> extends false
   ? { wireNames?: WireNameOverrides<R> }
   : { wireNames: WireNameOverrides<R> }
 

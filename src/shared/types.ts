@@ -133,9 +133,15 @@ export type AnyRouter = RouterMarker<Record<string, RouterEntry>>
  * The key filters below run once per router key, so each is a single conditional against a
  * small shape: the entry's kind, and the few facts of its `~types` the filter needs. (Inferring
  * an entry's whole `FunctionTypes`, or comparing it with `FunctionMarker`, for each of the
- * thousands of keys of a large router cost the client more than all of its own calls.)
+ * thousands of keys of a large router cost the client more than all of its own calls.) They
+ * distribute a conditional over the keys (`KeysWhere`), or over the entries themselves where
+ * the keys are not needed (`ContextNames`, `HasWireNameOverrides`), which is cheaper per key
+ * than indexing a mapped type.
  */
 type Defs<R extends AnyRouter> = R['defs']
+
+/** The keys of `D` whose entry extends `Shape`. */
+type KeysWhere<D, Shape, K extends keyof D = keyof D> = K extends unknown ? (D[K] extends Shape ? K : never) : never
 
 /** A function entry whose facts include `T`. */
 interface FunctionWith<T> {
@@ -144,16 +150,10 @@ interface FunctionWith<T> {
 }
 
 /** Router keys of forms. */
-export type FormKeys<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends { readonly '~mizan': 'form' } ? K : never
-}[keyof Defs<R>] &
-  string
+export type FormKeys<R extends AnyRouter> = KeysWhere<Defs<R>, { readonly '~mizan': 'form' }> & string
 
 /** Router keys of channels. */
-export type ChannelKeys<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends { readonly '~mizan': 'channel' } ? K : never
-}[keyof Defs<R>] &
-  string
+export type ChannelKeys<R extends AnyRouter> = KeysWhere<Defs<R>, { readonly '~mizan': 'channel' }> & string
 
 type ChannelTypesOf<R extends AnyRouter, K extends ChannelKeys<R>> = R['defs'][K] extends ChannelMarker<infer T> ? T : never
 /** What `use<Name>Channel(params)` takes. */
@@ -168,10 +168,7 @@ export type FormResultOf<R extends AnyRouter, K extends FormKeys<R>> = R['defs']
 type TypesOf<F> = F extends FunctionWith<infer T extends FunctionTypes> ? T : never
 
 /** Router keys of plain functions and mutations (callable over RPC). */
-export type CallableKeys<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: CallableOptions }> ? K : never
-}[keyof Defs<R>] &
-  string
+export type CallableKeys<R extends AnyRouter> = KeysWhere<Defs<R>, FunctionWith<{ readonly options: CallableOptions }>> & string
 
 /** A function is callable over RPC unless it reads a context, is private, or is a view. */
 interface CallableOptions {
@@ -184,16 +181,11 @@ interface CallableOptions {
 }
 
 /** Names of every context declared in the router. */
-export type ContextNames<R extends AnyRouter> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: { readonly context: infer C extends string } }> ? C : never
-}[keyof Defs<R>] &
-  string
+export type ContextNames<R extends AnyRouter> = ContextOfEntry<Defs<R>[keyof Defs<R>]> & string
+type ContextOfEntry<E> = E extends FunctionWith<{ readonly options: { readonly context: infer C extends string } }> ? C : never
 
 /** Router keys of the members of context `C`. */
-export type MemberKeys<R extends AnyRouter, C extends string> = {
-  [K in keyof Defs<R>]: Defs<R>[K] extends FunctionWith<{ readonly options: { readonly context: C } }> ? K : never
-}[keyof Defs<R>] &
-  string
+export type MemberKeys<R extends AnyRouter, C extends string> = KeysWhere<Defs<R>, FunctionWith<{ readonly options: { readonly context: C } }>> & string
 
 /** Router keys of every context member, whatever its context. */
 export type AnyMemberKeys<R extends AnyRouter> = MemberKeys<R, string>
@@ -242,9 +234,13 @@ export type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : nev
 export type HasRequiredParams<R extends AnyRouter, C extends string> =
   RequiredKeysOf<ContextParams<R, C>> extends never ? false : true
 
+/** Whether any function of the router overrides its wire name (without listing them). */
+export type HasWireNameOverrides<R extends AnyRouter> = [Extract<Defs<R>[keyof Defs<R>], NamedFunction>] extends [never] ? false : true
+type NamedFunction = FunctionWith<{ readonly options: { readonly name: string } }>
+
 /** Router keys that override their wire name, mapped to that name. */
 export type WireNameOverrides<R extends AnyRouter> = Simplify<{
-  [K in keyof Defs<R> as Defs<R>[K] extends FunctionWith<{ readonly options: { readonly name: string } }> ? K : never]: TypesOf<Defs<R>[K]>['options']['name']
+  [K in keyof Defs<R> as Defs<R>[K] extends NamedFunction ? K : never]: TypesOf<Defs<R>[K]>['options']['name']
 }>
 
 /** Arguments of a call: optional when the function takes no input or all of it is optional. */
