@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { MizanError } from '../shared/errors.ts'
-import type { AnySchema, SchemaInput } from '../shared/types.ts'
+import type { SchemaArg, SchemaInput } from '../shared/types.ts'
 import { createDefineClient, type AnyServerFunction, type DefineClientOptions, type MizanUser, type ServerFunction } from './defineClient.ts'
 import { createDefineForm, type DefineFormOptions, type FormDefinition } from './forms/define-form.ts'
 import { createRouter } from './router.ts'
@@ -38,7 +38,7 @@ export const declareClient = createDeclareClient<MizanUser>()
 
 const anyValues = z.record(z.string(), z.unknown())
 
-export type DeclareFormOptions<TUser extends MizanUser, TSchema extends AnySchema> = Omit<
+export type DeclareFormOptions<TUser extends MizanUser, TSchema extends SchemaArg> = Omit<
   DefineFormOptions<TUser, TSchema, unknown>,
   'schema' | 'onSubmit' | 'output' | 'fields' | 'title' | 'subtitle' | 'submitLabel' | 'meta'
 > & {
@@ -49,7 +49,7 @@ export type DeclareFormOptions<TUser extends MizanUser, TSchema extends AnySchem
 /** Builds `declareForm` for an app's user type. */
 export function createDeclareForm<TUser extends MizanUser>() {
   const defineForm = createDefineForm<TUser>()
-  return function declareForm<TSchema extends AnySchema = typeof anyValues, TResult = unknown>(
+  return function declareForm<TSchema extends SchemaArg = typeof anyValues, TResult = unknown>(
     options: DeclareFormOptions<TUser, TSchema> = {},
   ): FormDefinition<SchemaInput<TSchema>, TResult> {
     const form = defineForm({ ...options, schema: (options.schema ?? anyValues) as TSchema, onSubmit: notImplemented })

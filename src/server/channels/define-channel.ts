@@ -1,8 +1,8 @@
-import type { AnySchema, ChannelMarker, SchemaInput, SchemaOutput } from '../../shared/types.ts'
+import type { AnySchema, ChannelMarker, SchemaArg, SchemaInput, SchemaOutput } from '../../shared/types.ts'
 import type { MizanUser, RequestContext } from '../defineClient.ts'
 
 /** The message schema clients send: `clientMessage` when given, else `message`. */
-type ClientSchema<TMessage, TClient> = TClient extends AnySchema ? TClient : TMessage
+type ClientSchema<TMessage, TClient> = TClient extends SchemaArg ? TClient : TMessage
 
 export interface DefineChannelOptions<TUser extends MizanUser, TParams, TMessage, TClient> {
   /** Wire name; default: the router key in snake_case. */
@@ -58,9 +58,9 @@ export type PublishMessage<C> = C extends ChannelDefinition<unknown, infer M, un
 /** Builds `defineChannel` for an app's own user type. */
 export function createDefineChannel<TUser extends MizanUser>() {
   return function defineChannel<
-    TMessage extends AnySchema,
-    TParams extends AnySchema | undefined = undefined,
-    TClient extends AnySchema | undefined = undefined,
+    TMessage extends SchemaArg,
+    TParams extends SchemaArg | undefined = undefined,
+    TClient extends SchemaArg | undefined = undefined,
   >(
     options: DefineChannelOptions<TUser, TParams, TMessage, TClient>,
   ): ChannelDefinition<SchemaInput<TParams>, SchemaOutput<TMessage>, SchemaInput<ClientSchema<TMessage, TClient>>> {
@@ -68,7 +68,7 @@ export function createDefineChannel<TUser extends MizanUser>() {
     let channelName = options.name
     const normalized: NormalizedChannelOptions = {
       params: options.params as AnySchema | undefined,
-      message: options.message,
+      message: options.message as unknown as AnySchema,
       clientMessage: options.clientMessage as AnySchema | undefined,
       authorize: options.authorize as NormalizedChannelOptions['authorize'],
       group: options.group as NormalizedChannelOptions['group'],

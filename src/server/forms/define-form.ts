@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { AnySchema, FormMarker, SchemaInput, SchemaOutput } from '../../shared/types.ts'
+import type { AnySchema, FormMarker, SchemaArg, SchemaInput, SchemaOutput } from '../../shared/types.ts'
 import { createDefineClient, type AffectsTarget, type AnyServerFunction, type AuthRequirement, type MizanUser, type RequestContext } from '../defineClient.ts'
 import { coerceLaxValue, describeParams } from '../schema.ts'
 import { fieldErrorsOf, fieldsOf, type FieldHint, type FieldSchema } from './field-schema.ts'
@@ -19,7 +19,7 @@ export interface FormSchemaBody {
   meta: FormMeta
 }
 
-export interface DefineFormOptions<TUser extends MizanUser, TSchema extends AnySchema, TResult> {
+export interface DefineFormOptions<TUser extends MizanUser, TSchema extends SchemaArg, TResult> {
   /** Wire prefix of the three functions (`contact` → `contact.schema`); default: the router key in snake_case. */
   name?: string
   schema: TSchema
@@ -50,19 +50,21 @@ const anyObject = z.record(z.string(), z.unknown())
 /** Builds `defineForm` for an app's user type (see `createMizan`). */
 export function createDefineForm<TUser extends MizanUser>() {
   const defineClient = createDefineClient<TUser>()
-  return function defineForm<TSchema extends AnySchema, TResult>(
+  return function defineForm<TSchema extends SchemaArg, TResult>(
     options: DefineFormOptions<TUser, TSchema, TResult>,
   ): FormDefinition<SchemaInput<TSchema>, Awaited<TResult>> {
+    // The schema is a Standard Schema: `SchemaArg` only keeps the type parameter's constraint cheap.
+    const schema = options.schema as unknown as AnySchema
     const meta: FormMeta = { refetch_schema_on_validate: false, live_validation: true, live_form_errors: false, ...options.meta }
     const describe = (name: string): FormSchemaBody => ({
       name,
       title: options.title ?? null,
       subtitle: options.subtitle ?? null,
       submit_label: options.submitLabel ?? 'Submit',
-      fields: fieldsOf(options.schema, options.fields),
+      fields: fieldsOf(schema, options.fields),
       meta,
     })
-    const kinds = new Map(describeParams(options.schema).map((p) => [p.name, p.kind]))
+    const kinds = new Map(describeParams(schema).map((p) => [p.name, p.kind]))
     // Form posts carry strings: "" means "not filled in" (as Django reads it) and numbers arrive as text.
     const normalize = (data: unknown): unknown => {
       if (typeof data !== 'object' || data === null || Array.isArray(data)) return data
@@ -76,7 +78,7 @@ export function createDefineForm<TUser extends MizanUser>() {
     }
     const check = async (data: unknown) => {
       const normalized = normalize(data)
-      const outcome = await options.schema['~standard'].validate(normalized)
+      const outcome = await schema['~standard'].validate(normalized)
       return outcome.issues ? { ok: false as const, errors: fieldErrorsOf(outcome.issues, normalized) } : { ok: true as const, value: outcome.value }
     }
     let formName: string | undefined = options.name
@@ -107,7 +109,7 @@ export function createDefineForm<TUser extends MizanUser>() {
       get name() {
         return formName
       },
-      schema: options.schema,
+      schema,
       functions,
       /** Called by createRouter once the router key fixes the name. */
       bindName(name: string) {
