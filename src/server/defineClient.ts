@@ -133,7 +133,8 @@ export function createDefineClient<TUser extends MizanUser>() {
    */
   return function defineClient<const O extends DefineClientOptions<TUser>, TResult extends HandlerResult<O>>(
     options: O,
-    handler: Handler<TUser, O, TResult>,
+    // Handler<TUser, O, TResult>, written out: the alias costs an instantiation per function.
+    handler: (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult,
   ): ServerFunction<O, TResult> {
     const raw = options as FunctionOptions & {
       context?: string | false
