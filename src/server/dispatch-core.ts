@@ -122,27 +122,36 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     return invocation
   }
 
-  async function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
-    const settled = await Promise.allSettled(ctxDef.members.map((member) => execute(member, memberParams(member, query), ctx)))
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
-    const bundle: Record<string, unknown> = {}
-    const order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    for (const [wireName, index] of order) {
-      const outcome = settled[index]
-      if (outcome?.status === 'fulfilled') bundle[wireName] = outcome.value instanceof Response ? null : outcome.value
+  /** Members run together; a Promise only when one of them is async. The first failure, in member order, fails the bundle. */
+  function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const members = ctxDef.members
+    const settled: Settled[] = new Array(members.length)
+    let pending: Promise<void>[] | undefined
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i] as RegisteredFunction
+      try {
+        const value = executeMaybeSync(member, memberParams(member, query), ctx, report, options.coercion, timeoutMs)
+        if (value instanceof Promise) (pending ??= []).push(value.then((v: unknown) => void (settled[i] = { ok: true, value: v }), (error: unknown) => void (settled[i] = { ok: false, error })))
+        else settled[i] = { ok: true, value }
+      } catch (error) {
+        settled[i] = { ok: false, error }
+      }
     }
-    return bundle
+    return pending ? Promise.all(pending).then(() => assembleBundle(ctxDef, settled)) : assembleBundle(ctxDef, settled)
   }
 
   async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
-    const compute = async () => JSON.stringify(await bundleOf(ctxDef, params, ctx))
+    const compute = async () => {
+      const bundle = bundleOf(ctxDef, params, ctx)
+      return JSON.stringify(bundle instanceof Promise ? await bundle : bundle)
+    }
     if (!cache) return { body: await compute(), outcome: 'BYPASS' }
     // Query strings and JSON params normalize to the same cache key (keys.ts), so HTTP and WebSocket share entries.
     return cache.fetch(ctxDef, params as Record<string, string>, userIdOf(ctx), compute)
   }
 
   return {
-    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle: bundleOf },
+    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle: async (ctxDef, params, ctx) => bundleOf(ctxDef, params, ctx) },
     requestContext,
     requestContextMaybeSync,
     invokeMaybeSync,
@@ -193,6 +202,27 @@ class HandlerContext implements RequestContext<MizanUser> {
 
 function contextOf(req: MizanRequest, user: MizanUser | null, routeParams: Record<string, string>): RequestContext<MizanUser> {
   return new HandlerContext(req, user, routeParams)
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+/** Members in wire-name order, worked out once per context. */
+const bundleOrder = new WeakMap<RegisteredContext, readonly (readonly [string, number])[]>()
+
+function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<string, unknown> {
+  for (const outcome of settled) if (!outcome.ok) throw outcome.error
+  let order = bundleOrder.get(ctxDef)
+  if (!order) {
+    order = ctxDef.members.map((m, i) => [m.wireName, i] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    bundleOrder.set(ctxDef, order)
+  }
+  const bundle: Record<string, unknown> = {}
+  for (const [wireName, index] of order) {
+    const outcome = settled[index] as Settled & { ok: true }
+    const value = outcome.value
+    bundle[wireName] = value instanceof Response ? null : value
+  }
+  return bundle
 }
 
 /** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */

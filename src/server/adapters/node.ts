@@ -75,21 +75,22 @@ function sendWire(res: ServerResponse, result: WireResponse): void {
 }
 
 /**
- * The `MizanRequest` of the call fast path: the URL and the AbortSignal are made only when
- * something reads them (a user resolver, a handler), and nothing is allocated per request
- * beyond the instance itself.
+ * A node request as a `MizanRequest`: the URL and the AbortSignal are made only when something
+ * reads them (a user resolver, a handler), and nothing is allocated per request beyond the
+ * instance itself. `body`, when given, is the read already under way.
  */
-class FastCallRequest implements MizanRequest {
-  readonly method = 'POST'
+class NodeRequest implements MizanRequest {
   readonly headers: Headers
-  private parsedUrl: URL | undefined
   private controller: AbortController | undefined
 
   constructor(
     readonly raw: IncomingMessage,
     private readonly res: ServerResponse,
+    readonly method: string,
     private readonly rawUrl: string,
     private readonly limit: number,
+    private parsedUrl?: URL,
+    private readonly body?: Promise<Uint8Array>,
   ) {
     this.headers = new NodeHeaders(raw.headers)
   }
@@ -103,7 +104,7 @@ class FastCallRequest implements MizanRequest {
       const controller = new AbortController()
       const res = this.res
       this.controller = controller
-      // Asked for after the client went away: aborted already, as the eager listener would have left it.
+      // Asked for after the client went away: aborted already, as an eager listener would have left it.
       if (res.closed) {
         if (!res.writableFinished) controller.abort()
       } else {
@@ -116,11 +117,11 @@ class FastCallRequest implements MizanRequest {
   }
 
   async readBody(): Promise<string> {
-    return decodeUtf8(await readLimited(this.raw, this.limit))
+    return decodeUtf8(await this.readBytes())
   }
 
   readBytes(): Promise<Uint8Array> {
-    return readLimited(this.raw, this.limit)
+    return this.body ?? bodyOf(this.raw, this.limit)
   }
 }
 
@@ -158,7 +159,7 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
    * ends when the function is synchronous.
    */
   function fastCall(req: IncomingMessage, res: ServerResponse, rawUrl: string, next?: (err?: unknown) => void): void {
-    const request = new FastCallRequest(req, res, rawUrl, dispatcher.maxBodyBytes)
+    const request = new NodeRequest(req, res, 'POST', rawUrl, dispatcher.maxBodyBytes)
     const refused = dispatcher.callCheck(request)
     if (refused) {
       // As the general path: the body is read (and dropped) while the refusal is written.
@@ -211,27 +212,16 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
       const contentType = req.headers['content-type']
       if (!contentType || !contentType.toLowerCase().startsWith('multipart/form-data')) return fastCall(req, res, rawUrl, next)
     }
-    const controller = new AbortController()
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort()
-    })
     const url = new URL(rawUrl, 'http://localhost')
+    const method = req.method ?? 'GET'
     // Start reading our own requests' bodies at once: listeners attached a few awaits later make
     // node deliver the body, and write the answer, in later ticks, which halves throughput.
-    const ours = url.pathname.startsWith(dispatcher.prefix + '/')
+    // GET and HEAD carry none worth waiting for.
+    const ours = url.pathname.startsWith(dispatcher.prefix + '/') && method !== 'GET' && method !== 'HEAD'
     const body = ours ? bodyOf(req, dispatcher.maxBodyBytes) : undefined
     body?.catch(() => {})
-    const bytes = () => body ?? readLimited(req, dispatcher.maxBodyBytes)
     try {
-      const result = await dispatcher.handle({
-        method: req.method ?? 'GET',
-        url,
-        headers: new NodeHeaders(req.headers),
-        readBody: async () => decodeUtf8(await bytes()),
-        readBytes: bytes,
-        raw: req,
-        signal: controller.signal,
-      })
+      const result = await dispatcher.handle(new NodeRequest(req, res, method, rawUrl, dispatcher.maxBodyBytes, url, body))
       if (result) return await send(res, result)
       if (next) return next()
       await send(res, { status: 404, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify({ error: true, code: 'NOT_FOUND', message: 'Not found' }) })
