@@ -205,3 +205,38 @@ describe('response headers from handlers', () => {
     expect(await res.json()).toEqual({ result: { ok: true } })
   })
 })
+
+describe('context bundles with synchronous and async members', () => {
+  it('runs every member, orders by wire name, and fails on the first failing member in declaration order', async () => {
+    const { createMizan } = await import('../../src/server/index.ts')
+    const { z } = await import('zod')
+    const { defineClient, createRouter } = createMizan()
+    const ran: string[] = []
+    const { MizanError } = await import('../../src/shared/errors.ts')
+    const member = (name: string, fail: false | 'FORBIDDEN' | 'NOT_FOUND', wait = 0) =>
+      defineClient({ context: 'mixed', input: z.object({ n: z.number() }) }, async ({ n }) => {
+        if (wait) await new Promise((r) => setTimeout(r, wait))
+        ran.push(name)
+        if (fail) throw new MizanError(fail, `${name} failed`)
+        return n
+      })
+    const syncMember = defineClient({ context: 'mixed', input: z.object({ n: z.number() }) }, ({ n }) => {
+      ran.push('sync')
+      return n * 2
+    })
+    const ok = createRouter({ zeta: member('zeta', false, 5), alpha: syncMember, mid: member('mid', false) })
+    const okHandler = createFetchHandler(ok, { csrf: false })
+    const res = await okHandler(new Request('http://127.0.0.1/api/mizan/ctx/mixed/?n=3'))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('{"alpha":6,"mid":3,"zeta":3}')
+
+    ran.length = 0
+    const failing = createRouter({ slowFail: member('slow_fail', 'FORBIDDEN', 5), quickFail: member('quick_fail', 'NOT_FOUND'), alpha: syncMember })
+    const failHandler = createFetchHandler(failing, { csrf: false })
+    const failed = await failHandler(new Request('http://127.0.0.1/api/mizan/ctx/mixed/?n=1'))
+    // Every member ran, and the answer is the first declared failure even though it finished last.
+    expect(ran.sort()).toEqual(['quick_fail', 'slow_fail', 'sync'])
+    expect(failed.status).toBe(403)
+    expect(await failed.json()).toEqual({ error: true, code: 'FORBIDDEN', message: 'slow_fail failed' })
+  })
+})
