@@ -79,7 +79,9 @@ export type TransportOption<TKey extends string> = 'http' | 'websocket' | { webs
 
 /** `transport`, with the `{ websocket: [...] }` list checked against the router's functions and contexts. */
 export interface TypedTransportOption<R extends AnyRouter> {
-  transport?: TransportOption<TransportKeys<R>>
+  // Written out rather than TransportOption<TransportKeys<R>>: an alias's arguments are computed
+  // when the options type is, a member of an object type only when a caller passes the list.
+  transport?: 'http' | 'websocket' | { websocket: readonly TransportKeys<R>[] }
 }
 
 /** Function keys and context names; any string for a router known only as `AnyRouter`. */

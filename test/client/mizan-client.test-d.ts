@@ -82,6 +82,15 @@ describe('options', () => {
     createMizanClient<NamedRouter>({ wireNames: { legacy: 'old_legacy_name', fresh: 'fresh' } })
   })
 
+  it('checks the transport list against callable functions and contexts', () => {
+    createMizanClient<AppRouter>({ transport: { websocket: ['echo', 'user'] } })
+    createMizanClient<AppRouter>({ transport: 'websocket' })
+    // @ts-expect-error not a function or context of the router
+    createMizanClient<AppRouter>({ transport: { websocket: ['nope'] } })
+    // @ts-expect-error a context member is read through its context, not called
+    createMizanClient<AppRouter>({ transport: { websocket: ['userProfile'] } })
+  })
+
   it('types wireName and keyOf', () => {
     expectTypeOf(client.wireName).toBeCallableWith('userProfile')
     // @ts-expect-error not a router key
