@@ -2,7 +2,7 @@ import type { InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
 import type {
   AnyRouter,
   CallArgs,
-  CallableKeys,
+  CallableKey,
   ContextNames,
   ContextParams,
   HasRequiredParams,
@@ -51,8 +51,12 @@ export interface MizanClient<R extends AnyRouter> {
   /** The resolved mount, without a trailing slash. */
   readonly baseUrl: string
   readonly dialect: Dialect
-  /** POST `{baseUrl}/call/`. Never retried: a call may have side effects. */
-  call<K extends CallableKeys<R>>(key: K, ...args: CallParameters<InputOf<R, K>>): Promise<CallOutcome<OutputOf<R, K>>>
+  /**
+   * POST `{baseUrl}/call/`. Never retried: a call may have side effects. The key is checked
+   * against its own entry (`CallableKey`), not against the union of every callable key, which
+   * would cost a pass over all of a router's keys.
+   */
+  call<K extends keyof R['defs'] & string>(key: K & CallableKey<R, K>, ...args: CallParameters<InputOf<R, K>>): Promise<CallOutcome<OutputOf<R, K>>>
   /** GET `{baseUrl}/ctx/<name>/`: the bundle keyed by wire name. Retried on network errors and 5xx. */
   context<C extends ContextNames<R>>(name: C, ...args: ContextParameters<R, C>): Promise<WireBundle>
   /** GET `{baseUrl}/session/`: sets the CSRF cookie and returns the token. */

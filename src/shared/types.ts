@@ -170,6 +170,9 @@ type TypesOf<F> = F extends FunctionWith<infer T extends FunctionTypes> ? T : ne
 /** Router keys of plain functions and mutations (callable over RPC). */
 export type CallableKeys<R extends AnyRouter> = KeysWhere<Defs<R>, FunctionWith<{ readonly options: CallableOptions }>> & string
 
+/** `K` when the entry under it is callable over RPC, else `never`: `CallableKeys` for one key. */
+export type CallableKey<R extends AnyRouter, K extends keyof Defs<R>> = Defs<R>[K] extends FunctionWith<{ readonly options: CallableOptions }> ? K : never
+
 /** A function is callable over RPC unless it reads a context, is private, or is a view. */
 interface CallableOptions {
   readonly context?: false | undefined
