@@ -237,8 +237,20 @@ export type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : nev
 export type HasRequiredParams<R extends AnyRouter, C extends string> =
   RequiredKeysOf<ContextParams<R, C>> extends never ? false : true
 
-/** Whether any function of the router overrides its wire name (without listing them). */
-export type HasWireNameOverrides<R extends AnyRouter> = [Extract<Defs<R>[keyof Defs<R>], NamedFunction>] extends [never] ? false : true
+/**
+ * Whether any function of the router overrides its wire name (without listing them): one
+ * relation check of the union of all entries, cheaper than distributing over them. A router
+ * known only by its index signature (`AnyRouter`) has none.
+ */
+export type HasWireNameOverrides<R extends AnyRouter> = string extends keyof Defs<R> ? false : [Defs<R>[keyof Defs<R>]] extends [UnnamedEntry] ? false : true
+/** An entry that keeps its derived wire name: a form, a channel, or a function without `name`. */
+type UnnamedEntry = { readonly '~mizan': 'form' | 'channel' } | FunctionWith<{ readonly options: UnnamedOptions }>
+interface UnnamedOptions {
+  readonly name?: undefined
+  // Not a weak type (see FunctionOptionFacts): options with none of these keys match.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly [option: string]: any
+}
 type NamedFunction = FunctionWith<{ readonly options: { readonly name: string } }>
 
 /** Router keys that override their wire name, mapped to that name. */
