@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { createCaller, createRouter, defineClient } from '../../src/server/index.ts'
+import { createCaller, createMizan, createRouter, defineClient } from '../../src/server/index.ts'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { CallableKeys, ContextBundle, ContextNames, ContextParams, InputOf, OutputOf } from '../../src/shared/types.ts'
 import { appRouter, type AppRouter } from '../fixtures/app-router.ts'
@@ -11,6 +11,16 @@ describe('defineClient types', () => {
       expectTypeOf(input).toEqualTypeOf<{ n: number }>()
       expectTypeOf(ctx.user).toEqualTypeOf<import('../../src/server/index.ts').MizanUser | null>()
       return 1
+    })
+  })
+
+  it('binds the user type createMizan is given, and the default user without one', () => {
+    interface AppUser { id: number; email: string }
+    createMizan<AppUser>().defineClient({ auth: (ctx) => ctx.user?.email !== undefined }, (_input, ctx) => {
+      expectTypeOf(ctx.user).toEqualTypeOf<AppUser | null>()
+    })
+    createMizan().defineClient({}, (_input, ctx) => {
+      expectTypeOf(ctx.user).toEqualTypeOf<import('../../src/server/index.ts').MizanUser | null>()
     })
   })
 
