@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { distDir, MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
+import { stepChain } from './step-chain.ts'
 
 const SCREENSHOT = '/tmp/mizan-e2e.png'
 
@@ -26,15 +27,7 @@ const until = <T,>(read: () => Promise<T>) => expect.poll(read, { timeout: 4_000
  * rest fail at once instead of each waiting out its timeout: the file stays well under 60 s.
  * The flag is cleared only by a step that finished, so a timed-out step also counts.
  */
-let broken: string | null = null
-function step(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    if (broken) throw new Error(`not run: earlier step failed (${broken})`)
-    broken = name
-    await body()
-    broken = null
-  }, 6_000)
-}
+const { step, begin, finished } = stepChain(6_000)
 
 async function editName(userId: number, name: string, button: 'update-button' | 'rename-button') {
   await byTestId('edit-user').selectOption(String(userId))
@@ -45,13 +38,13 @@ async function editName(userId: number, name: string, button: 'update-button' | 
 
 describe('fullstack example in Chromium', () => {
   beforeAll(async () => {
-    broken = 'setup'
+    begin('setup')
     await startExampleAndChromium((parts) => ({ example, browser } = parts))
     page = await browser!.newPage({ viewport: { width: 1200, height: 900 } })
     page.setDefaultTimeout(4_000)
     page.on('pageerror', (err) => pageErrors.push(String(err)))
     traffic = new MizanTraffic(page)
-    broken = null
+    finished()
   }, 35_000)
 
   afterAll(async () => {

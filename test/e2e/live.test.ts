@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
+import { stepChain } from './step-chain.ts'
 
 const SCREENSHOTS = { a: '/tmp/mizan-e2e-live-a.png', b: '/tmp/mizan-e2e-live-b.png' }
 
@@ -30,15 +31,7 @@ const until = <T,>(read: () => Promise<T>, timeout = 4_000) => expect.poll(read,
 const byTestId = (tab: Tab, id: string) => tab.page.getByTestId(id)
 
 // As in fullstack.test.ts: the steps build on each other, so after a failure the rest fail at once.
-let broken: string | null = null
-function step(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    if (broken) throw new Error(`not run: earlier step failed (${broken})`)
-    broken = name
-    await body()
-    broken = null
-  }, 8_000)
-}
+const { step, begin, finished } = stepChain(8_000)
 
 async function openTab(name: string): Promise<Tab> {
   // A context per tab: its own cookies (session, CSRF), so A and B are two different visitors.
@@ -77,11 +70,11 @@ async function live(tab: Tab): Promise<void> {
 
 describe('two browsers, one example: chat and live invalidation in Chromium', () => {
   beforeAll(async () => {
-    broken = 'setup'
+    begin('setup')
     await startExampleAndChromium((parts) => ({ example, browser } = parts))
     a = await openTab('A')
     b = await openTab('B')
-    broken = null
+    finished()
   }, 35_000)
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { distDir, MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
+import { stepChain } from './step-chain.ts'
 
 let example: RunningExample | undefined
 let browser: Browser | undefined
@@ -24,15 +25,7 @@ const until = <T,>(read: () => Promise<T>) => expect.poll(read, { timeout: 4_000
 const MARKED = ['user-name-1', 'user-messages-1', 'contact-form', 'current-user']
 
 // As in fullstack.test.ts: the steps share one page, so after a failure the rest fail fast.
-let broken: string | null = null
-function step(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    if (broken) throw new Error(`not run: earlier step failed (${broken})`)
-    broken = name
-    await body()
-    broken = null
-  }, 8_000)
-}
+const { step, begin, finished } = stepChain(8_000)
 
 async function hydrated(): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset['hydrated'] === 'true', undefined, { timeout: 4_000 })
@@ -46,7 +39,7 @@ async function fillContact(values: { name: string; email: string; message: strin
 
 describe('server-rendered page in Chromium', () => {
   beforeAll(async () => {
-    broken = 'setup'
+    begin('setup')
     await startExampleAndChromium((parts) => ({ example, browser } = parts))
     page = await browser!.newPage({ viewport: { width: 1200, height: 900 } })
     page.setDefaultTimeout(4_000)
@@ -55,7 +48,7 @@ describe('server-rendered page in Chromium', () => {
       if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`)
     })
     traffic = new MizanTraffic(page)
-    broken = null
+    finished()
   }, 60_000)
 
   afterAll(async () => {
