@@ -8,24 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { izanaProxy } from '../web/vite.config.ts'
-import { MizanTraffic } from '../../e2e/fullstack-harness.ts'
+import { launchChromium, MizanTraffic } from '../../e2e/fullstack-harness.ts'
 import { startPythonBackend, type PythonBackend } from './python-backend.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const webConfig = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url))
 
 let backend: PythonBackend | undefined
@@ -65,7 +54,7 @@ beforeAll(async () => {
   const [started, built, launched] = await Promise.allSettled([
     startPythonBackend(),
     buildWeb(),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 }),
+    launchChromium(),
   ])
   if (started.status === 'fulfilled') backend = started.value
   if (launched.status === 'fulfilled') browser = launched.value
