@@ -4,12 +4,14 @@
  *       IR (e.g. from `manage.py export_izana_ir`) → a TypeScript contract module.
  *   mizan ir <router-module> [--export <name>] [--channels <name>] [-o out.kdl]
  *       a TS router → the KDL IR the Python reference would export for the same functions;
- *       channel schemas come from the module's `channels` export (a generated contract has one).
+ *       the router's own channels, plus the schemas of the module's `channels` export (a
+ *       generated contract has one; `defineChannel` values there are the router's, not read twice).
  * Run from source with `npx tsx src/cli/mizan.ts …`.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { isChannel } from '../server/channels/define-channel.ts'
 import { exportIr, type ExportableRouter, type ExportIrOptions } from '../server/ir/export-ir.ts'
 import { IrError } from '../server/ir/ir-model.ts'
 import { readIr } from '../server/ir/read-ir.ts'
@@ -79,7 +81,9 @@ async function ir(args: string[], io: CliIo): Promise<void> {
   const channelsName = values['channels'] ?? 'channels'
   const channels = mod[channelsName]
   if (values['channels'] && (typeof channels !== 'object' || channels === null)) throw new UsageError(`${file}: no channels exported as '${channelsName}'`)
-  const options: ExportIrOptions = typeof channels === 'object' && channels !== null ? { channels: channels as ExportIrOptions['channels'] & object } : {}
+  // An app's own `channels` export holds its `defineChannel` values, which the router already has.
+  const schemas = typeof channels === 'object' && channels !== null ? Object.entries(channels).filter(([, value]) => !isChannel(value)) : []
+  const options: ExportIrOptions = schemas.length ? { channels: Object.fromEntries(schemas) as NonNullable<ExportIrOptions['channels']> } : {}
   emit(exportIr(routers[0]![1] as ExportableRouter, options), values['out'], io)
 }
 

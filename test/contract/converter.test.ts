@@ -13,11 +13,13 @@ import { createCaller } from '../../src/server/caller.ts'
 import { exportIr } from '../../src/server/ir/export-ir.ts'
 import { readIr } from '../../src/server/ir/read-ir.ts'
 import { irToContract } from '../../src/server/ir/to-contract.ts'
+import { izanaFixtureRouter } from '../interop/replay/izana-fixture-router.ts'
 import { dropBlocks, GOLDEN_IR_PATH, goldenIr } from '../ir/ir-blocks.ts'
 import { channels, contract } from './generated/fixture-contract.ts'
 import { typecheckVirtual, type FileDiagnostic } from './typecheck-virtual.ts'
 
 const GENERATED = fileURLToPath(new URL('./generated/fixture-contract.ts', import.meta.url))
+const APP_WITH_CHANNELS = fileURLToPath(new URL('../ir/app-with-channels.ts', import.meta.url))
 const RUNTIME = '../../../src/server/contract.ts'
 const regenerate = `npx tsx src/cli/mizan.ts contract test/interop/golden-ir/fixture.kdl -o test/contract/generated/fixture-contract.ts --runtime ${RUNTIME}`
 
@@ -128,6 +130,13 @@ describe('mizan CLI', () => {
     const { out, io: sink } = io()
     expect(await main(['ir', GENERATED, '--export', 'contract'], sink)).toBe(0)
     expect(out.stdout).toBe(exportIr(contract, { channels }))
+  })
+
+  it("exports a router's own channels once, though the module also exports them as `channels`", async () => {
+    const { out, io: sink } = io()
+    expect(await main(['ir', APP_WITH_CHANNELS], sink)).toBe(0)
+    expect(out.stdout).toBe(exportIr(izanaFixtureRouter))
+    expect(out.stdout.match(/^channel "chat" \{$/gm)).toHaveLength(1)
   })
 
   it('fails with the line at fault for a broken IR, and with usage for bad arguments', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { declareClient } from '../../src/server/contract.ts'
-import { createRouter, defineClient } from '../../src/server/index.ts'
+import { createRouter, defineChannel, defineClient } from '../../src/server/index.ts'
 import { buildIr, exportIr } from '../../src/server/ir/export-ir.ts'
 import { IrError, kdlString, pythonNumber, renderType } from '../../src/server/ir/ir-model.ts'
 import { irCamel, irPascal } from '../../src/server/ir/python-names.ts'
@@ -133,6 +133,21 @@ describe('exportIr rules', () => {
         'type "LiveChatServerMessage" {\n    struct {\n        field "text" {\n            primitive "string"\n        }\n    }\n}\n' +
         '\nchannel "live-chat" {\n    pascal-name "LiveChat"\n    params "LiveChatParams"\n    server-message "LiveChatServerMessage"\n}\n',
     )
+  })
+
+  it("exports the router's own channels: a client message only where clients may send", () => {
+    const router = createRouter({
+      notices: defineChannel({ message: z.object({ text: z.string() }) }),
+      roomChat: defineChannel({ params: z.object({ room: z.string() }), message: z.object({ text: z.string() }), onMessage: (m) => m }),
+    })
+    const doc = buildIr(router)
+    expect(doc.channels).toEqual([
+      { name: 'notices', pascalName: 'Notices', serverMessage: 'NoticesServerMessage' },
+      { name: 'room_chat', pascalName: 'RoomChat', params: 'RoomChatParams', clientMessage: 'RoomChatClientMessage', serverMessage: 'RoomChatServerMessage' },
+    ])
+    // Without `clientMessage`, clients send what `message` describes, as the WebSocket adapter validates it.
+    expect(doc.types.find((t) => t.name === 'RoomChatClientMessage')).toEqual({ ...doc.types.find((t) => t.name === 'RoomChatServerMessage'), name: 'RoomChatClientMessage' })
+    expect(() => exportIr(router, { channels: { notices: { serverMessage: z.object({ text: z.string() }) } } })).toThrow(/channel 'notices' is both in the router and in the channels option/)
   })
 
   it('refuses what the IR cannot say', () => {

@@ -4,6 +4,7 @@
  * backend too. The naming and ordering rules are the reference's (docs/IR.md).
  */
 import type { AnySchema } from '../../shared/types.ts'
+import type { RegisteredChannel } from '../channels/define-channel.ts'
 import type { AnyServerFunction } from '../defineClient.ts'
 import type { RegisteredFunction } from '../router.ts'
 import { FORM_INPUTS, FORM_MODELS, FORM_MODELS_BY_ROLE, FORM_OUTPUTS, FORM_ROLES } from './form-types.ts'
@@ -25,14 +26,18 @@ import {
 import { jsonSchemaOf, NamedTypes, paramPrimitive, ShapeReader, splitNullable, type JsonNode } from './json-shapes.ts'
 import { irCamel, irPascal } from './python-names.ts'
 
-/** The part of a router the exporter reads; forms are found among `defs`. */
+/** The part of a router the exporter reads; forms are found among `defs`, channels by wire name. */
 export interface ExportableRouter {
   readonly defs: Readonly<Record<string, unknown>>
   readonly functions: ReadonlyMap<string, RegisteredFunction>
+  readonly channels?: ReadonlyMap<string, RegisteredChannel>
   lookup?(fn: AnyServerFunction): RegisteredFunction | undefined
 }
 
-/** A channel's message schemas; routers do not hold channels, so the caller passes them (the contract's `channels`). */
+/**
+ * A channel's message schemas, for channels the router does not hold: a generated contract
+ * declares its backend's channels this way (its `channels` export), beside the router.
+ */
 export interface ChannelSchemas {
   params?: AnySchema
   clientMessage?: AnySchema
@@ -199,6 +204,27 @@ function channelEntry(name: string, schemas: ChannelSchemas, types: NamedTypes):
   return entry
 }
 
+/**
+ * The router's own channels, then those passed beside it. A channel clients may send to (it has
+ * `onMessage`) gets a client message: its `clientMessage` schema, else its `message`, as the
+ * WebSocket adapter validates them.
+ */
+function channelSchemas(router: ExportableRouter, options: ExportIrOptions): Map<string, ChannelSchemas> {
+  const all = new Map<string, ChannelSchemas>()
+  for (const { name, def } of router.channels?.values() ?? []) {
+    const { params, message, clientMessage, onMessage } = def.options
+    const schemas: ChannelSchemas = { serverMessage: message }
+    if (params) schemas.params = params
+    if (onMessage) schemas.clientMessage = clientMessage ?? message
+    all.set(name, schemas)
+  }
+  for (const [name, schemas] of Object.entries(options.channels ?? {})) {
+    if (all.has(name)) throw new IrError(`channel '${name}' is both in the router and in the channels option`)
+    all.set(name, schemas)
+  }
+  return all
+}
+
 export function buildIr(router: ExportableRouter, options: ExportIrOptions = {}): IrDocument {
   const types = new NamedTypes()
   const forms = formRoles(router)
@@ -227,7 +253,7 @@ export function buildIr(router: ExportableRouter, options: ExportIrOptions = {})
     if (form) entry.form = form.form === undefined ? { role: form.role } : { name: form.form, role: form.role }
     functions.push(entry)
   }
-  const channels = byName(Object.entries(options.channels ?? {}).map(([name, schemas]) => channelEntry(name, schemas, types)))
+  const channels = byName([...channelSchemas(router, options)].map(([name, schemas]) => channelEntry(name, schemas, types)))
   return {
     types: byName(types.list()),
     functions: byName(functions),

@@ -34,7 +34,7 @@ export const FIXTURE_SECRETS = {
 
 export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dialect: 'izana' })
 
-const { defineClient, defineForm, createRouter } = createMizan<FixtureUser>()
+const { defineChannel, defineClient, defineForm, createRouter } = createMizan<FixtureUser>()
 
 const EchoOutput = z.object({ message: z.string() })
 // The id names the model in the exported IR (`ref "Item"`), as the Python class name does.
@@ -87,6 +87,15 @@ export const izanaFixtureRouter = createRouter({
   }),
   bumpCounter: defineClient({ affects: ['counter', 'counter'], output: Counter }, () => ({ count: state.current.counters.cached })),
   cachedCounter: defineClient({ context: 'counter', output: Counter }, () => ({ count: ++state.current.counters.cached })),
+  // ws_channels.py's ChatChannel: Params, ClientMessage and ServerMessage, one group per room.
+  chat: defineChannel({
+    params: z.object({ room: z.string() }),
+    clientMessage: z.object({ text: z.string() }),
+    message: z.object({ text: z.string(), sender: z.string() }),
+    authorize: ({ room }) => room !== 'forbidden',
+    group: ({ room }) => `chat_${room}`,
+    onMessage: ({ text }, _params, ctx) => ({ text, sender: ctx.user?.username || 'anonymous' }),
+  }),
   contact: defineForm({
     schema: z.object({
       name: z.string().max(20).describe('Your name'),
