@@ -107,6 +107,73 @@ describe('channels through the kernel', () => {
   })
 })
 
+describe('connection.reconnect()', () => {
+  it('carries a new identity to the socket: subscriptions resume and are authorized for it, a read in flight is answered', async () => {
+    let token = 'token-alice'
+    const { client, live } = kernel({ headers: {}, websocket: { token: () => token } })
+    const senders: string[] = []
+    const chatStatuses: ChannelStatus[] = []
+    const room = live.channel('chat', { room: 'who' }, { onMessage: (m) => senders.push(m.sender), onStatus: (s) => chatStatuses.push(s) })
+    await eventually(() => expect(room.status).toBe('open'))
+    room.send({ text: 'as alice' })
+    await eventually(() => expect(senders).toEqual(['alice']))
+
+    const read = client.context('slow', { ms: 200 })
+    await sleep(50)
+    token = 'token-sam'
+    chatStatuses.length = 0
+    live.connection.reconnect()
+    expect(await read).toEqual({ slow_status: { reads: expect.any(Number) } })
+    await eventually(() => expect(room.status).toBe('open'))
+    expect(chatStatuses).toEqual(['reconnecting', 'connecting', 'open'])
+    room.send({ text: 'as sam' })
+    await eventually(() => expect(senders).toEqual(['alice', 'sam']))
+    // sam's own inbox is his now; the old socket is gone.
+    const inbox = live.channel('inbox', { user_id: 2 }, { onMessage: () => {} })
+    await eventually(() => expect(inbox.status).toBe('open'))
+    await eventually(() => expect(server.ws.size).toBe(1))
+  })
+
+  it('during the handshake, drops the identity that handshake was made with', async () => {
+    let token = 'token-alice'
+    let asked = 0
+    const slowToken = async () => {
+      asked++
+      const now = token
+      await sleep(100)
+      return now
+    }
+    const { live } = kernel({ headers: {}, websocket: { token: slowToken } })
+    const senders: string[] = []
+    const room = live.channel('chat', { room: 'prep' }, { onMessage: (m) => senders.push(m.sender) })
+    await sleep(20)
+    token = 'token-sam'
+    live.connection.reconnect()
+    await eventually(() => expect(room.status).toBe('open'))
+    room.send({ text: 'hi' })
+    await eventually(() => expect(senders).toEqual(['sam']))
+    expect(asked).toBe(2)
+  })
+
+  it('fails a call that was on the wire, and does nothing once the socket is closed for good', async () => {
+    const { client, live } = kernel({ transport: 'websocket' })
+    await client.call('ping')
+    const pending = client.call('slowEcho', { text: 'once', ms: 200 })
+    await sleep(50)
+    live.connection.reconnect()
+    expect(await pending.catch((e: unknown) => e)).toMatchObject({ code: 'NETWORK_ERROR', message: expect.stringMatching(/it may have run on the server, so it was not retried/) })
+    expect((await client.call('echo', { text: 'after' })).result).toEqual({ message: 'after' })
+    live.connection.close()
+    live.connection.reconnect()
+    expect(live.connection.status).toBe('closed')
+  })
+
+  it('is typed on the connection handle', () => {
+    const { live } = kernel()
+    expectTypeOf(live.connection.reconnect).toEqualTypeOf<() => void>()
+  })
+})
+
 describe('a dropped socket', () => {
   const dropAll = (s: RunningServer) => {
     for (const socket of s.ws.wss.clients) socket.terminate()

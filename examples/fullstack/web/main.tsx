@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useState } from 'react'
+import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { QueryClient } from '@tanstack/react-query'
 import { App } from './App.tsx'
@@ -9,14 +9,12 @@ import './styles.css'
 const queryClient = new QueryClient()
 
 // MizanContext loads the `global` bundle (currentUser, siteInfo) before the app renders,
-// so every component below can read those members synchronously. Its key changes when the
-// signed-in user does, for a socket opened with the new session (see session-socket.tsx).
+// so every component below can read those members synchronously. The socket follows the
+// signed-in user (see session-socket.tsx).
 function Root() {
-  const [session, setSession] = useState(0)
-  const restart = useCallback(() => setSession((n) => n + 1), [])
   return (
-    <mizan.MizanContext key={session} baseUrl="/api/mizan" queryClient={queryClient} fallback={<p className="loading">Loading…</p>}>
-      <SocketFollowsSession onSessionChange={restart} />
+    <mizan.MizanContext baseUrl="/api/mizan" queryClient={queryClient} fallback={<p className="loading">Loading…</p>}>
+      <SocketFollowsSession />
       <App />
     </mizan.MizanContext>
   )

@@ -26,6 +26,8 @@ export class WsConnection implements SocketLink {
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>()
   private shut = false
   private opening: Promise<void> | undefined
+  /** Bumped by `reconnect()`: a handshake prepared before it carries the old identity. */
+  private generation = 0
   private readonly requests: PendingRequests
   private readonly channels: ChannelRegistry
   private readonly watches: LiveWatches
@@ -44,6 +46,7 @@ export class WsConnection implements SocketLink {
         return () => this.statusListeners.delete(listener)
       },
       close: () => this.close(),
+      reconnect: () => this.reconnect(),
     }
     const wire: Wire = {
       get status() {
@@ -89,6 +92,7 @@ export class WsConnection implements SocketLink {
 
   private connect(): Promise<void> {
     if (this.opening) return this.opening
+    const generation = this.generation
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting')
     this.opening = (async () => {
       let socket: WebSocketLike
@@ -97,7 +101,7 @@ export class WsConnection implements SocketLink {
         if (!Ctor) throw new Error('no WebSocket implementation: pass websocket.WebSocket (e.g. from the `ws` package)')
         const url = await socketUrl(this.options)
         const headers = await handshakeHeaders(this.options)
-        if (this.shut) return
+        if (this.shut || generation !== this.generation) return
         socket = headers ? new Ctor(url, undefined, { headers }) : new Ctor(url)
       } catch (error) {
         this.failAll(socketError(`WebSocket connection failed: ${String((error as Error | undefined)?.message ?? error)}`, error))
@@ -120,8 +124,39 @@ export class WsConnection implements SocketLink {
       }
     })().finally(() => {
       this.opening = undefined
+      // reconnect() came while the URL and headers were being made: make them again.
+      if (generation !== this.generation && !this.shut) this.reopen()
     })
     return this.opening
+  }
+
+  private reopen(): void {
+    if (this.hasWork()) void this.connect()
+    else this.setState('idle')
+  }
+
+  /**
+   * A socket is authenticated once, by its handshake. After signing in or out (new cookies) or
+   * when the token changes, this opens a new one at once: subscriptions and watches resume on it
+   * (authorized again, for the new identity), unanswered reads are sent again, and calls that
+   * were on the wire fail (they may have run, so they are never sent twice).
+   */
+  private reconnect(): void {
+    if (this.shut) return
+    this.generation++
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
+    this.attempt = 0
+    const socket = this.socket
+    if (socket) {
+      this.socket = undefined
+      this.channels.disconnected()
+      this.requests.disconnected()
+      socket.close(1000)
+      // As for a dropped socket: what was open says it is coming back.
+      if (this.hasWork()) this.setState('reconnecting')
+    }
+    if (!this.opening) this.reopen()
   }
 
   private disconnected(): void {

@@ -38,14 +38,22 @@ export interface MizanRealtime<R extends AnyRouter> {
   watch(context: string, params?: Record<string, unknown>): () => void
   /** Invalidation frames pushed by the server for watched contexts. */
   onInvalidate(listener: (entries: InvalidateEntry[]) => void): () => void
-  /** The shared socket: its status, and `close()` to shut it for good. */
+  /** The shared socket: its status, `reconnect()` after the identity changes, and `close()` to shut it for good. */
   readonly connection: WsConnectionHandle
 }
 
 export interface WsConnectionHandle {
   readonly status: ConnectionStatus
   onStatus(listener: (status: ConnectionStatus) => void): () => void
+  /** Close for good: pending requests fail, no reconnect. */
   close(): void
+  /**
+   * Open a new socket now, with the current cookies and token: the way to carry a sign-in or
+   * sign-out to the socket, which is authenticated once, at its handshake. Subscriptions and
+   * watches resume on the new socket and reads are sent again; calls that were on the wire fail
+   * (they may have run). Does nothing after `close()`.
+   */
+  reconnect(): void
 }
 
 /** The same methods without router types, for the React layer. */
