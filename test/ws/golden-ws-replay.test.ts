@@ -5,29 +5,15 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { z } from 'zod'
-import { createDefineChannel } from '../../src/server/channels/define-channel.ts'
-import { createRouter } from '../../src/server/router.ts'
 import { DIALECTS, type Dialect } from '../../src/shared/protocol.ts'
 import { fixtureServerOptions } from '../interop/replay/fixture-server.ts'
 import { loadGoldenCases, type GoldenCase } from '../interop/replay/golden-cases.ts'
-import { createFixtureState, izanaFixtureRouter, state, type FixtureUser } from '../interop/replay/izana-fixture-router.ts'
+import { createFixtureState, izanaFixtureRouter, state } from '../interop/replay/izana-fixture-router.ts'
 import { skipReason, translateRequest } from '../interop/replay/replay-rules.ts'
 import { FrameClient, startServer, type RunningServer } from './helpers.ts'
 
-const defineChannel = createDefineChannel<FixtureUser>()
-
-/** test/interop/python/fixture_app/ws_channels.py, with our API. */
-const chat = defineChannel({
-  params: z.object({ room: z.string() }),
-  clientMessage: z.object({ text: z.string() }),
-  message: z.object({ text: z.string(), sender: z.string() }),
-  authorize: ({ room }) => room !== 'forbidden',
-  group: ({ room }) => `chat_${room}`,
-  onMessage: ({ text }, _params, ctx) => ({ text, sender: ctx.user?.username || 'anonymous' }),
-})
-
-const router = createRouter({ ...izanaFixtureRouter.defs, chat })
+// The fixture twin declares ws_channels.py's `chat` channel itself.
+const router = izanaFixtureRouter
 
 const all = loadGoldenCases()
 const wsCases = all.filter((c) => c.name.startsWith('ws-'))
