@@ -111,15 +111,8 @@ function inputOutcome(outcome: ValidationOutcome): unknown {
  * Runs one function end to end: auth, input, handler, output. Every failure leaves as a
  * `MizanError`; anything else a handler throws becomes INTERNAL_ERROR and is reported.
  */
-export async function executeFunction(
-  reg: RegisteredFunction,
-  args: unknown,
-  ctx: RequestContext<MizanUser>,
-  report: ErrorReporter,
-  coercion: Coercion = 'lax',
-  timeoutMs?: number,
-): Promise<unknown> {
-  return executeMaybeSync(reg, args, ctx, report, coercion, timeoutMs)
+export async function executeFunction(...args: Parameters<typeof executeMaybeSync>): Promise<unknown> {
+  return executeMaybeSync(...args)
 }
 
 /**
