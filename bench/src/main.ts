@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,typecheck,bundle] [-- --verbose]`
+ * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,bundle,typecheck] [-- --verbose]`
  * Runs every scenario, prints one table, and with --json writes results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -10,6 +10,7 @@ import { renderMarkdown, type ScenarioResult } from './lib/report.ts'
 import { runBundle } from './scenarios/bundle.ts'
 import { runContext } from './scenarios/context.ts'
 import { runHttp } from './scenarios/http.ts'
+import { runInstructions } from './scenarios/instructions.ts'
 import { runTypecheck } from './scenarios/typecheck.ts'
 import { runWs } from './scenarios/ws.ts'
 
@@ -56,6 +57,8 @@ export function machine() {
 
 const o = parseArgs(process.argv.slice(2))
 const wants = (id: string) => !o.only || o.only.has(id)
+/** The instruction counts run each server under valgrind (about 4 minutes): only when asked for by name. */
+const asked = (id: string) => o.only?.has(id) === true
 const started = Date.now()
 const results: ScenarioResult[] = []
 const gen = await startLoadGen()
@@ -74,6 +77,7 @@ try {
   if (wants('http')) await guarded('http', 'HTTP call throughput', () => runHttp(gen, o))
   if (wants('ctx')) await guarded('ctx', 'Contexts', () => runContext(gen, o))
   if (wants('ws')) await guarded('ws', 'WebSocket', () => runWs(gen, o))
+  if (asked('instr')) await guarded('instr', 'Instructions per request', () => runInstructions(gen, o))
   if (wants('bundle')) await guarded('bundle', 'Client bundles', () => runBundle())
   if (wants('typecheck')) await guarded('typecheck', 'Type-check', () => runTypecheck(o))
 } finally {
@@ -86,7 +90,9 @@ console.log(`${header}\n\n${markdown}`)
 if (o.json) {
   const dir = fileURLToPath(new URL('../results/', import.meta.url))
   mkdirSync(dir, { recursive: true })
-  writeFileSync(`${dir}latest.md`, `${header}\n\n${markdown}\n`)
-  writeFileSync(`${dir}latest.json`, JSON.stringify({ date: new Date().toISOString(), machine: m, options: { ...o, only: o.only ? [...o.only] : null }, results, markdown }, null, 2) + '\n')
-  console.error(`wrote bench/results/latest.json`)
+  // A partial run keeps the last full run's files: results/only-<scenarios>.* instead of latest.*.
+  const name = o.only ? `only-${[...o.only].sort().join('-')}` : 'latest'
+  writeFileSync(`${dir}${name}.md`, `${header}\n\n${markdown}\n`)
+  writeFileSync(`${dir}${name}.json`, JSON.stringify({ date: new Date().toISOString(), machine: m, options: { ...o, only: o.only ? [...o.only] : null }, results, markdown }, null, 2) + '\n')
+  console.error(`wrote bench/results/${name}.json`)
 }

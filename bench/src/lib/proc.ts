@@ -64,7 +64,12 @@ export async function startServer(name: string, kind: string, args: string[] = [
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   })
-  const ready = await waitReady(child, `server ${name}`)
+  return serverProc(name, child)
+}
+
+/** A forked `serve.ts` (however it was started) once it says it is ready. */
+export async function serverProc(name: string, child: ChildProcess, readyTimeoutMs?: number): Promise<ServerProc> {
+  const ready = await waitReady(child, `server ${name}`, readyTimeoutMs)
   return {
     name,
     port: ready['port'] as number,

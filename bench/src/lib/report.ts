@@ -60,6 +60,8 @@ function formatValue(unit: string, v: number): string {
       return fmt.mb(v)
     case 'x':
       return fmt.x(v)
+    case 'instructions':
+      return fmt.int(v)
     default:
       return Number.isFinite(v) ? (Number.isInteger(v) ? fmt.int(v) : v.toFixed(2)) : '—'
   }

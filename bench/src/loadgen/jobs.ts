@@ -9,6 +9,8 @@ export interface HttpJob {
   durationS: number
   maxRequests: number
   expectBody?: string
+  /** Send exactly `maxRequests` (no duration), for a count the server's work can be divided by. */
+  exact?: boolean
 }
 
 export interface HttpResult {
@@ -20,6 +22,8 @@ export interface HttpResult {
   errors: number
   non2xx: number
   mismatches: number
+  /** Requests put on the wire (every one reaches the server; the last few may be cut from `requests`). */
+  sent: number
 }
 
 export interface LatencyJob {
@@ -55,10 +59,13 @@ export interface WsRpcJob {
   warmupS: number
   durationS: number
   maxRequests: number
+  /** Send exactly `maxRequests` RPCs, no warm-up, and wait for every reply. */
+  exact?: boolean
 }
 
 export interface WsRpcResult {
   requests: number
+  sent: number
   failed: number
   durationS: number
   rps: number

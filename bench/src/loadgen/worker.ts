@@ -18,10 +18,9 @@ async function http(job: HttpJob): Promise<HttpResult> {
     body: job.body,
     connections: job.connections,
     pipelining: job.pipelining,
-    duration: job.durationS,
-    maxOverallRequests: job.maxRequests,
+    ...(job.exact ? { amount: job.maxRequests } : { duration: job.durationS, maxOverallRequests: job.maxRequests }),
     expectBody: job.expectBody,
-    timeout: 10,
+    timeout: job.exact ? 120 : 10,
   })
   const durationS = result.duration
   return {
@@ -33,6 +32,7 @@ async function http(job: HttpJob): Promise<HttpResult> {
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     mismatches: (result as unknown as { mismatches: number }).mismatches ?? 0,
+    sent: result.requests.sent,
   }
 }
 
@@ -150,13 +150,14 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
   let done = 0
   let failed = 0
   let sent = 0
-  let measuring = false
+  let measuring = job.exact === true
   let stop = false
   let nextId = 1
-  const t0 = { v: 0n }
+  const t0 = { v: job.exact ? process.hrtime.bigint() : 0n }
   await new Promise<void>((resolve) => {
     const deadline = setTimeout(finish, (job.durationS + job.warmupS) * 1000)
     const warm = setTimeout(() => {
+      if (job.exact) return
       measuring = true
       done = 0
       failed = 0
@@ -174,7 +175,10 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
         const id = proto.idOf(data.toString())
         if (id < 0) failed++
         else done++
-        if (measuring && done >= job.maxRequests) return finish()
+        if (job.exact) {
+          if (done + failed === sent && sent >= job.maxRequests) return finish()
+          if (sent >= job.maxRequests) return
+        } else if (measuring && done >= job.maxRequests) return finish()
         if (!stop) {
           sent++
           ws.send(proto.frame(nextId++))
@@ -188,7 +192,7 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
   })
   const elapsedS = Number(process.hrtime.bigint() - t0.v) / 1e9
   for (const { ws } of sockets) ws.terminate()
-  return { requests: done, failed, durationS: elapsedS, rps: done / elapsedS }
+  return { requests: done, sent, failed, durationS: elapsedS, rps: done / elapsedS }
 }
 
 let held: WebSocket[] = []

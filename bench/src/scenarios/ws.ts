@@ -13,7 +13,7 @@ import { rotation } from './http.ts'
 /** docs/PROTOCOL.md §9: the WebSocket endpoint is `/ws/` (ROUTES.websocket). */
 export const MIZAN_WS_PATH = '/ws/'
 
-const PEERS = [
+export const WS_PEERS = [
   { name: 'ws-bare', kind: 'ws-bare', args: [], protocol: 'echo', fn: 'echo', path: '/', label: 'bare ws (JSON + Zod, no framework)' },
   { name: 'trpc', kind: 'trpc', args: ['--ws'], protocol: 'trpc', fn: 'echo', path: '/', label: 'tRPC 11 (applyWSSHandler)' },
   { name: 'mizan', kind: 'mizan', args: ['--ws'], protocol: 'mizan', fn: 'echo_ws', path: MIZAN_WS_PATH, label: 'Mizan (adapters/ws.ts)' },
@@ -26,13 +26,13 @@ export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResu
   const notes: string[] = []
   const holdCount = o.quick ? 2_000 : 10_000
   try {
-    const live: { peer: (typeof PEERS)[number]; server: ServerProc }[] = []
-    for (const peer of PEERS) {
-      const server = await startServer(peer.name, peer.kind, [...peer.args])
+    const live: { peer: (typeof WS_PEERS)[number]; server: ServerProc }[] = []
+    for (const peer of WS_PEERS) {
+      const server = await startServer(peer.name, peer.kind, [...peer.args], o.profile === `ws-${peer.name}` ? o.profileDir : undefined)
       servers.push(server)
       live.push({ peer, server })
     }
-    const job = (p: (typeof PEERS)[number], s: ServerProc, durationS: number, warmupS: number): WsRpcJob => ({
+    const job = (p: (typeof WS_PEERS)[number], s: ServerProc, durationS: number, warmupS: number): WsRpcJob => ({
       type: 'ws-rpc',
       protocol: p.protocol,
       url: `ws://127.0.0.1:${s.port}${p.path}`,
