@@ -47,8 +47,10 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   const Dialect = dialect[0]!.toUpperCase() + dialect.slice(1)
   const baseUrl = (options.baseUrl ?? `/api/${dialect}`).replace(/\/+$/, '')
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
-  // Sent with every call so live invalidation spares this client its own changes: 128 random bits, as four decimal numbers.
+  // 128 random bits, as four decimal numbers. Live invalidation uses it to spare this client's
+  // socket its own changes, so it goes on every call only when the client has a socket at all.
   const clientId = globalThis.crypto.getRandomValues(new Uint32Array(4)).join('_')
+  const baseHeaders: Record<string, string> = connect ? { [CLIENT_ID_HEADER]: clientId, Accept: JSON_TYPE } : { Accept: JSON_TYPE }
   const cookies = createCookieStore()
   // Django's double-submit CSRF: the `csrftoken` cookie echoed in `X-CSRFToken`. The cookie is
   // preferred to the token a session response handed out, because Django rotates it at login;
@@ -64,7 +66,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
    */
   async function send(path: string, extra: (HeadersInit | undefined)[], body?: string, signal?: AbortSignal): Promise<Answer> {
     const url = baseUrl + path
-    const headers = await mergeHeaders(userHeaders, { [CLIENT_ID_HEADER]: clientId, Accept: JSON_TYPE }, ...extra)
+    const headers = await mergeHeaders(userHeaders, baseHeaders, ...extra)
     if (body && options.csrf !== false && !headers.has(headerName)) {
       // Token-authenticated requests are exempt on the server; a session round trip would be wasted.
       // Concurrent first calls share one bootstrap; a failed one is retried by the next call, and

@@ -57,6 +57,35 @@ describe('CSRF bootstrap (server in its default "always" mode)', () => {
   })
 })
 
+describe('X-Mizan-Client (the id live invalidation spares)', () => {
+  it('is left off by a client without a socket: no socket can be spared', async () => {
+    const server = createTestServer({ csrf: false })
+    await createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: server.fetch, csrf: false }).call('ping')
+    expect(server.requests[0]?.headers.has('x-mizan-client')).toBe(false)
+    expect(server.requests[0]?.headers.get('accept')).toBe('application/json')
+  })
+
+  it('goes on every call of a client with a socket, with the id the socket announces', async () => {
+    const server = createTestServer({ csrf: false })
+    let announced: string | undefined
+    const client = createMizanClient<AppRouter>({
+      baseUrl: BASE_URL,
+      fetch: server.fetch,
+      csrf: false,
+      websocket: {
+        connect: (plain, kernel) => {
+          announced = kernel.clientId
+          return plain
+        },
+      },
+    })
+    await client.call('ping')
+    await client.call('echo', { text: 'a' })
+    expect(announced).toMatch(/^\d+_\d+_\d+_\d+$/)
+    expect(server.requests.map((r) => r.headers.get('x-mizan-client'))).toEqual([announced, announced])
+  })
+})
+
 describe('invalidate from the header', () => {
   /** Drops `invalidate` from every call body, as a Python peer's view-path response would. */
   function headerOnly(fetch: FetchLike): FetchLike {
