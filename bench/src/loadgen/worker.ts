@@ -73,6 +73,11 @@ async function latency(job: LatencyJob): Promise<LatencyResult> {
 
 interface RpcProtocol {
   frame(id: number): string
+  /**
+   * The text that carries several frames issued in one tick, when the framework's own client
+   * batches them (tRPC's wsLink sends them as one JSON array); otherwise each goes alone.
+   */
+  batch?(frames: string[]): string
   /** The id of a successful reply, or -1 for a failure. */
   idOf(text: string): number
 }
@@ -89,8 +94,12 @@ function protocolFor(job: WsRpcJob): RpcProtocol {
       // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
       return exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true)
     case 'trpc':
-      // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}
-      return exactReplies((id) => `{"id":${id},"method":"mutation","params":{"path":${fn},"input":${args}}}`, (msg) => (msg['result'] as { type?: string } | undefined)?.type === 'data')
+      // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}.
+      // Its wsLink sends the calls made in one tick as one array frame; the server answers each alone.
+      return {
+        ...exactReplies((id) => `{"id":${id},"method":"mutation","params":{"path":${fn},"input":${args}}}`, (msg) => (msg['result'] as { type?: string } | undefined)?.type === 'data'),
+        batch: (frames) => `[${frames.join(',')}]`,
+      }
     case 'echo':
       return exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true)
   }
@@ -125,25 +134,27 @@ function exactReplies(frame: (id: number) => string, succeeded: (msg: Record<str
 async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
   const proto = protocolFor(job)
   const sockets = await Promise.all(
-    Array.from({ length: job.connections }, () => new Promise<{ ws: WebSocket; cork: () => void }>((resolve, reject) => {
+    Array.from({ length: job.connections }, () => new Promise<{ ws: WebSocket; queue: (frame: string) => void }>((resolve, reject) => {
       const ws = new WebSocket(job.url, { perMessageDeflate: false })
       let socket: Socket | undefined
-      let corked = false
-      const uncork = () => {
-        corked = false
+      let pending: string[] = []
+      // The frames sent in answer to one read leave together when the tick ends: in one write, as
+      // a client that batches would send them, or as one frame where the framework's client does.
+      const flush = () => {
+        const frames = pending
+        pending = []
+        if (proto.batch && frames.length > 1) return ws.send(proto.batch(frames))
+        socket?.cork()
+        for (const frame of frames) ws.send(frame)
         socket?.uncork()
       }
-      // The frames sent in answer to one read leave in one write, as a client that batches would send them.
-      const cork = () => {
-        if (corked || !socket) return
-        corked = true
-        socket.cork()
-        process.nextTick(uncork)
+      const queue = (frame: string) => {
+        if (pending.push(frame) === 1) process.nextTick(flush)
       }
       ws.once('upgrade', (res) => {
         socket = res.socket as Socket
       })
-      ws.once('open', () => resolve({ ws, cork }))
+      ws.once('open', () => resolve({ ws, queue }))
       ws.once('error', reject)
     })),
   )
@@ -169,9 +180,8 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
       clearTimeout(warm)
       resolve()
     }
-    for (const { ws, cork } of sockets) {
+    for (const { ws, queue } of sockets) {
       ws.on('message', (data) => {
-        cork()
         const id = proto.idOf(data.toString())
         if (id < 0) failed++
         else done++
@@ -181,12 +191,12 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
         } else if (measuring && done >= job.maxRequests) return finish()
         if (!stop) {
           sent++
-          ws.send(proto.frame(nextId++))
+          queue(proto.frame(nextId++))
         }
       })
       for (let i = 0; i < job.inflight; i++) {
         sent++
-        ws.send(proto.frame(nextId++))
+        queue(proto.frame(nextId++))
       }
     }
   })

@@ -93,7 +93,7 @@ export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResu
       { id: 'ws-conn-mem', measure: 'WS: server memory (RSS) per idle connection', target: '≤ 50 kB', value: m.perConn, met: m.perConn <= 50 * 1024 },
     )
     notes.push(
-      `WS RPC: ${o.connections} connections × ${o.pipelining} RPCs in flight each, the same payload and Zod schema as HTTP; every reply is checked in full against the first success (bench/README.md); the generator batches the frames it sends in answer to one read. tRPC frames: {id, method:"mutation", params:{path, input}}; Mizan frames: {action:"rpc", id, fn, args} (PROTOCOL.md §9).`,
+      `WS RPC: ${o.connections} connections × ${o.pipelining} RPCs in flight each, the same payload and Zod schema as HTTP; every reply is checked in full against the first success (bench/README.md); the generator sends the frames it answers one read with together (one write; for tRPC one array frame, as its wsLink batches). tRPC frames: {id, method:"mutation", params:{path, input}}; Mizan frames: {action:"rpc", id, fn, args} (PROTOCOL.md §9).`,
       `Idle connections: ${holdCount} sockets opened 250 at a time by the generator process; memory is the server's RSS after a full GC (--expose-gc), before and while holding them.`,
     )
   } finally {
