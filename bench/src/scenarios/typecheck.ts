@@ -110,7 +110,7 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   const floorNotes: string[] = []
   await installMizan()
   for (const n of sizes) {
-    const rounds = n === Math.max(...sizes) ? 3 : 1
+    const rounds = n === Math.max(...sizes) ? 5 : 1
     const r: Record<Subject, TscResult[]> = { mizan: [], trpc: [], orpc: [], zod: [], 'mizan-src': [] }
     const dirs = Object.fromEntries(SUBJECTS.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
     for (let round = 0; round < rounds; round++) {
