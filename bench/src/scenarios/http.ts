@@ -12,6 +12,13 @@ import type { BenchOptions } from '../main.ts'
 
 export const PEERS = ['bare', 'mizan', 'trpc', 'orpc'] as const
 
+export const HTTP_LABELS: Record<string, string> = {
+  bare: 'bare node:http',
+  mizan: 'Mizan (createNodeHandler)',
+  trpc: 'tRPC 11 (standalone)',
+  orpc: 'oRPC (RPCHandler, node)',
+}
+
 export function httpJob(c: Captured, opts: { connections: number; pipelining: number; durationS: number; maxRequests: number }): HttpJob {
   return {
     type: 'http',
@@ -69,16 +76,10 @@ export async function runHttp(gen: LoadGen, o: BenchOptions): Promise<ScenarioRe
   } finally {
     await Promise.all(servers.map((s) => s.stop()))
   }
-  const labels: Record<string, string> = {
-    bare: 'bare node:http',
-    mizan: 'Mizan (createNodeHandler)',
-    trpc: 'tRPC 11 (standalone)',
-    orpc: 'oRPC (RPCHandler, node)',
-  }
   const perCpu = (p: string) => rps[p]!.map((r, i) => r / cpu[p]![i]!)
   const rows = Object.keys(rps).flatMap((p) => [
-    row('http', labels[p]!, 'HTTP call, JSON echo + Zod', 'req/s', rps[p]!, `server CPU ${(median(cpu[p]!) * 100).toFixed(0)}%`),
-    row('http', labels[p]!, 'requests per server CPU-second', 'req/s', perCpu(p)),
+    row('http', HTTP_LABELS[p]!, 'HTTP call, JSON echo + Zod', 'req/s', rps[p]!, `server CPU ${(median(cpu[p]!) * 100).toFixed(0)}%`),
+    row('http', HTTP_LABELS[p]!, 'requests per server CPU-second', 'req/s', perCpu(p)),
   ])
   notes.push(
     `Load generator CPU (median over all runs): ${(median(genCpu) * 100).toFixed(0)}% of one core; CPU used by other processes on the machine during the runs (median): ${(median(bg) * 100).toFixed(0)}% of one core.`,

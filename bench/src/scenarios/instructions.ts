@@ -12,10 +12,9 @@ import { median } from '../lib/stats.ts'
 import type { HttpJob, HttpResult, WsRpcJob, WsRpcResult } from '../loadgen/jobs.ts'
 import type { BenchOptions } from '../main.ts'
 import { PAYLOAD } from '../shared/payload.ts'
-import { PEERS as HTTP_PEERS, httpJob } from './http.ts'
+import { HTTP_LABELS, PEERS as HTTP_PEERS, httpJob } from './http.ts'
 import { WS_PEERS } from './ws.ts'
 
-const HTTP_LABELS: Record<string, string> = { bare: 'bare node:http', mizan: 'Mizan (createNodeHandler)', trpc: 'tRPC 11 (standalone)', orpc: 'oRPC (RPCHandler, node)' }
 /** The frameworks that cost several times more per request get fewer, so each server takes about as long. */
 const HEAVY = new Set(['trpc', 'orpc'])
 const WARMUP_BATCHES = 3
