@@ -7,6 +7,9 @@ export default defineConfig({
       enabled: true,
       include: ['test/**/*.test-d.ts', 'src/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
+      // typescript-6 and typescript-7 (npm aliases) also ship a `tsc` bin, so node_modules/.bin/tsc
+      // may be either of them: name the baseline compiler's own.
+      checker: './node_modules/typescript/bin/tsc',
     },
     testTimeout: 20_000,
     hookTimeout: 60_000,
