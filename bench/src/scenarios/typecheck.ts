@@ -1,22 +1,22 @@
 /**
  * Type-check cost of an N-function router plus a client that uses it, for each framework, with
- * the same TypeScript (bench's typescript 5.9.3) and the same compiler options.
+ * the same compiler options and, in turn, each TypeScript the project supports (5.9, 6.0, 7.0).
  */
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { clientSource, routerSource, TSCONFIG, type Subject as Generated } from '../gen/routers.ts'
-import { ratioGoal, row, type ScenarioResult } from '../lib/report.ts'
+import { ratioGoal, row, type Goal, type Row, type ScenarioResult } from '../lib/report.ts'
 import { median, pairedRatios } from '../lib/stats.ts'
+import { supportedCompilers, type Compiler } from '../lib/compilers.ts'
 import type { BenchOptions } from '../main.ts'
 import { rotation } from './http.ts'
 
 const run = promisify(execFile)
 const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const GEN = fileURLToPath(new URL('../../.gen/typecheck/', import.meta.url))
-const TSC = fileURLToPath(new URL('../../node_modules/typescript/lib/tsc.js', import.meta.url))
-const PEAK = fileURLToPath(new URL('../lib/tsc-peak.cjs', import.meta.url))
+const PEAK = fileURLToPath(new URL('../lib/peak-rss.py', import.meta.url))
 
 /**
  * `mizan` consumes the package as an app does: `mizan-ts/server` and `mizan-ts/client`, whose
@@ -27,6 +27,11 @@ const PEAK = fileURLToPath(new URL('../lib/tsc-peak.cjs', import.meta.url))
  */
 type Subject = Generated | 'mizan-src'
 const SUBJECTS: Subject[] = ['mizan', 'trpc', 'orpc', 'zod', 'mizan-src']
+const GOAL_SUBJECTS: Subject[] = ['mizan', 'trpc', 'orpc', 'zod']
+/** The largest N is where the goals are read: a median of paired rounds (a single tsc run swings ±20 % on a shared VM). */
+const BASELINE_ROUNDS = 5
+/** Fewer for the newer compilers, to keep a full run within 10 minutes; the native one is cheap. */
+const newerRounds = (compiler: Compiler) => (compiler.native ? 3 : 2)
 const LABELS: Record<Subject, string> = {
   mizan: 'Mizan',
   trpc: 'tRPC 11',
@@ -72,11 +77,11 @@ export function generate(subject: Subject, n: number): string {
 /** Type errors seen inside src/ itself during the run (reported in the notes). */
 export const srcErrors = new Set<string>()
 
-export async function typecheck(dir: string): Promise<TscResult> {
+export async function typecheck(compiler: Compiler, dir: string): Promise<TscResult> {
   let stdout = ''
   let stderr = ''
   try {
-    ;({ stdout, stderr } = await run(process.execPath, [PEAK, TSC, '-p', `${dir}tsconfig.json`, '--extendedDiagnostics'], { maxBuffer: 1 << 24, timeout: 300_000 }))
+    ;({ stdout, stderr } = await run('python3', [PEAK, ...compiler.command, '-p', `${dir}tsconfig.json`, '--extendedDiagnostics'], { maxBuffer: 1 << 24, timeout: 300_000 }))
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string }
     stdout = e.stdout ?? ''
@@ -102,52 +107,80 @@ export async function typecheck(dir: string): Promise<TscResult> {
   }
 }
 
-export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
-  const sizes = o.quick ? [100, 1000] : [100, 1000, 3000]
-  const rows = []
-  const goals = []
-  const notes: string[] = []
-  const floorNotes: string[] = []
-  await installMizan()
-  for (const n of sizes) {
-    const rounds = n === Math.max(...sizes) ? 5 : 1
-    const r: Record<Subject, TscResult[]> = { mizan: [], trpc: [], orpc: [], zod: [], 'mizan-src': [] }
-    const dirs = Object.fromEntries(SUBJECTS.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
-    for (let round = 0; round < rounds; round++) {
-      for (const subject of rotation(SUBJECTS, round)) {
-        const result = await typecheck(dirs[subject])
-        r[subject].push(result)
-        if (o.verbose) console.error(`  tsc ${subject} N=${n}: check ${result.checkS}s, ${Math.round(result.peakRssKB / 1024)} MB peak, ${result.types} types`)
-      }
-    }
-    for (const subject of SUBJECTS) {
-      const label = LABELS[subject]
-      const s = r[subject]
-      rows.push(row('typecheck', `${label}, N=${n}`, 'check time', 's', s.map((x) => x.checkS), `total ${median(s.map((x) => x.totalS)).toFixed(2)} s`))
-      rows.push(row('typecheck', `${label}, N=${n}`, 'peak RSS', 'MB', s.map((x) => x.peakRssKB * 1024), `tsc "Memory used" ${Math.round(median(s.map((x) => x.memoryKB)) / 1024)} MB`))
-      rows.push(row('typecheck', `${label}, N=${n}`, 'types', '', s.map((x) => x.types), `${median(s.map((x) => x.instantiations)).toLocaleString('en-US')} instantiations`))
-    }
-    if (n === 3000 || (o.quick && n === 1000)) {
-      const c = (subject: Subject) => r[subject].map((x) => x.checkS)
-      const m = (subject: Subject) => r[subject].map((x) => x.peakRssKB)
-      const ratio = (a: number[], b: number[]) => median(pairedRatios(a, b)).toFixed(2)
-      floorNotes.push(
-        `The floor, N=${n}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
-      )
-      goals.push(
-        ratioGoal('tsc-time-orpc', `Type-check time, N=${n}, ÷ oRPC`, '≤ 0.7', pairedRatios(c('mizan'), c('orpc')), (v) => v <= 0.7),
-        ratioGoal('tsc-time-trpc', `Type-check time, N=${n}, ÷ tRPC`, '≤ 0.5', pairedRatios(c('mizan'), c('trpc')), (v) => v <= 0.5),
-        ratioGoal('tsc-mem-orpc', `Type-check peak memory, N=${n}, ÷ oRPC`, '≤ 0.7', pairedRatios(m('mizan'), m('orpc')), (v) => v <= 0.7),
-        ratioGoal('tsc-mem-trpc', `Type-check peak memory, N=${n}, ÷ tRPC`, '≤ 0.5', pairedRatios(m('mizan'), m('trpc')), (v) => v <= 0.5),
-      )
+interface Measured {
+  rows: Row[]
+  goals: Goal[]
+  floorNote?: string
+}
+
+/** One compiler, one N: every subject checked `rounds` times, interleaved. */
+async function measure(compiler: Compiler, n: number, rounds: number, subjects: Subject[], goalsAt: boolean, o: BenchOptions): Promise<Measured> {
+  const r = Object.fromEntries(subjects.map((subject) => [subject, [] as TscResult[]])) as Record<Subject, TscResult[]>
+  const dirs = Object.fromEntries(subjects.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
+  for (let round = 0; round < rounds; round++) {
+    for (const subject of rotation(subjects, round)) {
+      const result = await typecheck(compiler, dirs[subject])
+      r[subject].push(result)
+      if (o.verbose) console.error(`  ${compiler.name} ${subject} N=${n}: check ${result.checkS}s, ${Math.round(result.peakRssKB / 1024)} MB peak, ${result.types} types`)
     }
   }
-  notes.push(
-    'Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by `tsc -p --extendedDiagnostics` (TypeScript 5.9.3, the repo\'s compiler options, skipLibCheck). Peak RSS is the tsc process\'s maxRSS.',
+  const at = `N=${n}, ${compiler.name}`
+  const rows = subjects.flatMap((subject) => {
+    const s = r[subject]
+    const label = `${LABELS[subject]}, ${at}`
+    return [
+      row('typecheck', label, 'check time', 's', s.map((x) => x.checkS), `total ${median(s.map((x) => x.totalS)).toFixed(2)} s`),
+      row('typecheck', label, 'peak RSS', 'MB', s.map((x) => x.peakRssKB * 1024), `tsc "Memory used" ${Math.round(median(s.map((x) => x.memoryKB)) / 1024)} MB`),
+      row('typecheck', label, 'types', '', s.map((x) => x.types), `${median(s.map((x) => x.instantiations)).toLocaleString('en-US')} instantiations`),
+    ]
+  })
+  if (!goalsAt) return { rows, goals: [] }
+  const c = (subject: Subject) => r[subject].map((x) => x.checkS)
+  const m = (subject: Subject) => r[subject].map((x) => x.peakRssKB)
+  const ratio = (a: number[], b: number[]) => median(pairedRatios(a, b)).toFixed(2)
+  const id = compiler.name.replace(/\W+/g, '').toLowerCase()
+  return {
+    rows,
+    floorNote: `The floor, ${at}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
+    goals: [
+      ratioGoal(`tsc-time-orpc-${id}`, `Type-check time, ${at}, ÷ oRPC`, '≤ 0.7', pairedRatios(c('mizan'), c('orpc')), (v) => v <= 0.7),
+      ratioGoal(`tsc-time-trpc-${id}`, `Type-check time, ${at}, ÷ tRPC`, '≤ 0.5', pairedRatios(c('mizan'), c('trpc')), (v) => v <= 0.5),
+      ratioGoal(`tsc-mem-orpc-${id}`, `Type-check peak memory, ${at}, ÷ oRPC`, '≤ 0.7', pairedRatios(m('mizan'), m('orpc')), (v) => v <= 0.7),
+      ratioGoal(`tsc-mem-trpc-${id}`, `Type-check peak memory, ${at}, ÷ tRPC`, '≤ 0.5', pairedRatios(m('mizan'), m('trpc')), (v) => v <= 0.5),
+    ],
+  }
+}
+
+/**
+ * The baseline compiler (the oldest supported) at every N, with the from-source reference; the
+ * newer ones at the largest N only, on the four goal subjects, which keeps a full run in budget.
+ */
+export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
+  const sizes = o.quick ? [100, 1000] : [100, 1000, 3000]
+  const largest = Math.max(...sizes)
+  const [baseline, ...newer] = supportedCompilers()
+  if (!baseline) throw new Error('no TypeScript compiler found in bench/node_modules')
+  await installMizan()
+  const measured: Measured[] = []
+  for (const n of sizes) {
+    if (n < largest) measured.push(await measure(baseline, n, 1, SUBJECTS, false, o))
+    else measured.push(await measure(baseline, n, BASELINE_ROUNDS, GOAL_SUBJECTS, true, o), await measure(baseline, n, 1, ['mizan-src'], false, o))
+  }
+  for (const compiler of newer) measured.push(await measure(compiler, largest, newerRounds(compiler), GOAL_SUBJECTS, true, o))
+  const notes = [
+    `Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by \`tsc -p --extendedDiagnostics\` with the repo's compiler options and skipLibCheck, by each TypeScript the project supports: ${[baseline, ...newer].map((c) => c.version).join(', ')} (7.x is the native compiler, which checks in parallel on its own threads; its check time is wall time). Peak RSS is the compiler process's maxRSS.`,
+    `${baseline.name} runs every N (the largest ${BASELINE_ROUNDS} rounds) and the from-source reference (once); ${newer.map((c) => `${c.name} runs N=${largest}, ${newerRounds(c)} rounds`).join(', ')}, for the goal subjects and the floor.`,
     "Each library is consumed as its package gives it: tRPC's and oRPC's shipped .d.ts, Mizan's declaration files from dist/types (its exports map's `types` condition; `npm run build:types`, run on prepack, builds them; the bench links the repo as node_modules/mizan-ts). \"Mizan, checked from source\" imports the repo's src/ instead, so Mizan's own implementation is type-checked as well: that is the fixed cost the declaration files remove.",
     "No framework: each function is its schema and its handler (`fn(schema, handler)`, the input typed by the schema's own `_zod.output`) and the client passes each call the function value itself, so there is no router type and no union of keys: what the same Zod schemas and handlers cost alone.",
-  )
-  notes.push(...floorNotes)
+    ...measured.flatMap((x) => (x.floorNote ? [x.floorNote] : [])),
+  ]
   if (srcErrors.size) notes.push(`The library's own src/ had type errors during this run (work in progress elsewhere; measured anyway): ${[...srcErrors].join('; ')}.`)
-  return { id: 'typecheck', title: 'Type-check cost (tsc --noEmit --extendedDiagnostics)', settings: { sizes }, rows, goals, notes }
+  return {
+    id: 'typecheck',
+    title: 'Type-check cost (tsc --noEmit --extendedDiagnostics)',
+    settings: { sizes, compilers: [baseline, ...newer].map((c) => c.version) },
+    rows: measured.flatMap((x) => x.rows),
+    goals: measured.flatMap((x) => x.goals),
+    notes,
+  }
 }
