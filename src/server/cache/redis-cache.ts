@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis'
+import type { RedisClient } from '../redis-client.ts'
 import type { CacheBackend } from './backend.ts'
 
 export interface RedisCacheOptions {
@@ -17,21 +18,27 @@ function escapeGlob(text: string): string {
  * Redis on ioredis. Commands fail fast while Redis is unreachable (no offline queue), so
  * callers can serve uncached instead of waiting; ioredis keeps reconnecting in the background.
  */
-export class RedisCache implements CacheBackend {
-  readonly client: Redis
+export class RedisCache<TClient extends RedisClient = Redis> implements CacheBackend {
+  /** The connection: the client given (ioredis 5 or 6, typed as given), or the one made from the URL. */
+  readonly client: TClient
   private readonly namespace: string
   private readonly defaultTtl: number
 
-  constructor(url: string | Redis = 'redis://127.0.0.1:6379', options: RedisCacheOptions = {}) {
+  /** Connects to `url`: the client is then ioredis's `Redis`, made with fail-fast options. */
+  constructor(url?: string, options?: RedisCacheOptions)
+  /** Uses a connected client, ioredis 5 or 6, typed as it is. */
+  constructor(client: TClient, options?: RedisCacheOptions)
+  constructor(url: string | TClient = 'redis://127.0.0.1:6379', options: RedisCacheOptions = {}) {
     this.client =
       typeof url === 'string'
-        ? new Redis(url, {
+        ? (new Redis(url, {
             enableOfflineQueue: false,
             maxRetriesPerRequest: 1,
             connectTimeout: 2000,
             retryStrategy: (times) => Math.min(times * 100, 2000),
             ...options.redisOptions,
-          })
+            // The URL overload leaves TClient at its default, our Redis.
+          }) as unknown as TClient)
         : url
     // An unhandled 'error' event would crash the process; outages are reported by the callers.
     this.client.on('error', () => {})

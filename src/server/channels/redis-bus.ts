@@ -1,9 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis'
+import { isRedisClient, type RedisClient } from '../redis-client.ts'
 import { TopicTable, type BusListener, type ChannelBus } from './bus.ts'
 
 export interface RedisBusOptions {
-  /** A URL (`redis://127.0.0.1:6379`), ioredis options, or a client to publish with. Default: localhost. */
-  redis?: string | RedisOptions | Redis
+  /** A URL (`redis://127.0.0.1:6379`), ioredis options, or a client (ioredis 5 or 6) to publish with. Default: localhost. */
+  redis?: string | RedisOptions | RedisClient
   onError?: (error: unknown) => void
 }
 
@@ -13,8 +14,8 @@ export interface RedisBusOptions {
  * topic is SUBSCRIBEd while some local socket needs it, and ioredis re-subscribes after a reconnect.
  */
 export class RedisBus implements ChannelBus {
-  private readonly publisher: Redis
-  private readonly subscriber: Redis
+  private readonly publisher: RedisClient
+  private readonly subscriber: RedisClient
   private readonly ownsPublisher: boolean
   private readonly table = new TopicTable()
   private readonly pending = new Map<string, Promise<unknown>>()
@@ -23,7 +24,7 @@ export class RedisBus implements ChannelBus {
   constructor(options: RedisBusOptions = {}) {
     const given = options.redis
     this.onError = options.onError ?? ((error) => console.error('[mizan] redis bus:', error))
-    if (given instanceof Redis) {
+    if (isRedisClient(given)) {
       this.publisher = given
       this.ownsPublisher = false
     } else {
