@@ -28,10 +28,7 @@ const PEAK = fileURLToPath(new URL('../lib/peak-rss.py', import.meta.url))
 type Subject = Generated | 'mizan-src'
 const SUBJECTS: Subject[] = ['mizan', 'trpc', 'orpc', 'zod', 'mizan-src']
 const GOAL_SUBJECTS: Subject[] = ['mizan', 'trpc', 'orpc', 'zod']
-/** The largest N is where the goals are read: a median of paired rounds (a single tsc run swings ±20 % on a shared VM). */
-const BASELINE_ROUNDS = 5
-/** Fewer for the newer compilers, to keep a full run within 10 minutes; the native one is cheap. */
-const newerRounds = (compiler: Compiler) => (compiler.native ? 3 : 2)
+const OLDEST_ROUNDS = 5
 const LABELS: Record<Subject, string> = {
   mizan: 'Mizan',
   trpc: 'tRPC 11',
@@ -113,8 +110,11 @@ interface Measured {
   floorNote?: string
 }
 
-/** One compiler, one N: every subject checked `rounds` times, interleaved. */
-async function measure(compiler: Compiler, n: number, rounds: number, subjects: Subject[], goalsAt: boolean, o: BenchOptions): Promise<Measured> {
+/**
+ * One compiler, one N: every subject checked `rounds` times, interleaved. `ratios` adds the floor
+ * note (it needs the four goal subjects), `goals` the goal rows.
+ */
+async function measure(compiler: Compiler, n: number, rounds: number, subjects: Subject[], { ratios = false, goals = false }, o: BenchOptions): Promise<Measured> {
   const r = Object.fromEntries(subjects.map((subject) => [subject, [] as TscResult[]])) as Record<Subject, TscResult[]>
   const dirs = Object.fromEntries(subjects.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
   for (let round = 0; round < rounds; round++) {
@@ -134,15 +134,15 @@ async function measure(compiler: Compiler, n: number, rounds: number, subjects: 
       row('typecheck', label, 'types', '', s.map((x) => x.types), `${median(s.map((x) => x.instantiations)).toLocaleString('en-US')} instantiations`),
     ]
   })
-  if (!goalsAt) return { rows, goals: [] }
+  if (!ratios) return { rows, goals: [] }
   const c = (subject: Subject) => r[subject].map((x) => x.checkS)
   const m = (subject: Subject) => r[subject].map((x) => x.peakRssKB)
   const ratio = (a: number[], b: number[]) => median(pairedRatios(a, b)).toFixed(2)
   const id = compiler.name.replace(/\W+/g, '').toLowerCase()
   return {
     rows,
-    floorNote: `The floor, ${at}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
-    goals: [
+    floorNote: `The floor, ${at}${rounds === 1 ? ' (one round)' : ''}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
+    goals: !goals ? [] : [
       ratioGoal(`tsc-time-orpc-${id}`, `Type-check time, ${at}, ÷ oRPC`, '≤ 0.7', pairedRatios(c('mizan'), c('orpc')), (v) => v <= 0.7),
       ratioGoal(`tsc-time-trpc-${id}`, `Type-check time, ${at}, ÷ tRPC`, '≤ 0.5', pairedRatios(c('mizan'), c('trpc')), (v) => v <= 0.5),
       ratioGoal(`tsc-mem-orpc-${id}`, `Type-check peak memory, ${at}, ÷ oRPC`, '≤ 0.7', pairedRatios(m('mizan'), m('orpc')), (v) => v <= 0.7),
@@ -152,24 +152,48 @@ async function measure(compiler: Compiler, n: number, rounds: number, subjects: 
 }
 
 /**
- * The baseline compiler (the oldest supported) at every N, with the from-source reference; the
- * newer ones at the largest N only, on the four goal subjects, which keeps a full run in budget.
+ * What each compiler runs, to keep a full run under 10 minutes: the native compiler (7.x, about
+ * three times faster) every N with the from-source reference, and the largest N in 3 rounds; the
+ * oldest JavaScript compiler (5.9) the largest N in 5 rounds (a 5–10 s tsc run swings as much as
+ * a req/s round); the JavaScript compiler in between (6.0, the same checker with new defaults)
+ * the largest N once, a check that it agrees. Goals are read for the oldest and the newest.
  */
+interface Plan {
+  compiler: Compiler
+  sweep: boolean
+  rounds: number
+  goals: boolean
+}
+
+function plans(compilers: Compiler[]): Plan[] {
+  const oldest = compilers[0]
+  return compilers.map((compiler) =>
+    compiler.native
+      ? { compiler, sweep: true, rounds: 3, goals: true }
+      : compiler === oldest
+        ? { compiler, sweep: false, rounds: OLDEST_ROUNDS, goals: true }
+        : { compiler, sweep: false, rounds: 1, goals: false },
+  )
+}
+
 export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   const sizes = o.quick ? [100, 1000] : [100, 1000, 3000]
   const largest = Math.max(...sizes)
-  const [baseline, ...newer] = supportedCompilers()
-  if (!baseline) throw new Error('no TypeScript compiler found in bench/node_modules')
+  const compilers = supportedCompilers()
   await installMizan()
   const measured: Measured[] = []
-  for (const n of sizes) {
-    if (n < largest) measured.push(await measure(baseline, n, 1, SUBJECTS, false, o))
-    else measured.push(await measure(baseline, n, BASELINE_ROUNDS, GOAL_SUBJECTS, true, o), await measure(baseline, n, 1, ['mizan-src'], false, o))
+  for (const plan of plans(compilers)) {
+    const { compiler, rounds } = plan
+    if (plan.sweep) for (const n of sizes.filter((size) => size < largest)) measured.push(await measure(compiler, n, 1, SUBJECTS, {}, o))
+    measured.push(await measure(compiler, largest, rounds, GOAL_SUBJECTS, { ratios: true, goals: plan.goals }, o))
+    if (plan.sweep) measured.push(await measure(compiler, largest, 1, ['mizan-src'], {}, o))
   }
-  for (const compiler of newer) measured.push(await measure(compiler, largest, newerRounds(compiler), GOAL_SUBJECTS, true, o))
+  const described = plans(compilers)
+    .map((p) => `${p.compiler.name}: ${p.sweep ? `N=${sizes.join(', ')} (the largest ${p.rounds} rounds, the from-source reference once)` : `N=${largest}, ${p.rounds === 1 ? 'one round' : `${p.rounds} rounds`}`}${p.goals ? ', goals read' : ', no goal rows'}`)
+    .join('; ')
   const notes = [
-    `Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by \`tsc -p --extendedDiagnostics\` with the repo's compiler options and skipLibCheck, by each TypeScript the project supports: ${[baseline, ...newer].map((c) => c.version).join(', ')} (7.x is the native compiler, which checks in parallel on its own threads; its check time is wall time). Peak RSS is the compiler process's maxRSS.`,
-    `${baseline.name} runs every N (the largest ${BASELINE_ROUNDS} rounds) and the from-source reference (once); ${newer.map((c) => `${c.name} runs N=${largest}, ${newerRounds(c)} rounds`).join(', ')}, for the goal subjects and the floor.`,
+    `Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by \`tsc -p --extendedDiagnostics\` with the repo's compiler options and skipLibCheck, by each TypeScript the project supports: ${compilers.map((c) => c.version).join(', ')} (7.x is the native compiler, which checks in parallel on its own threads; its check time is wall time). Peak RSS is the compiler process's maxRSS.`,
+    `What each compiler runs: ${described}.`,
     "Each library is consumed as its package gives it: tRPC's and oRPC's shipped .d.ts, Mizan's declaration files from dist/types (its exports map's `types` condition; `npm run build:types`, run on prepack, builds them; the bench links the repo as node_modules/mizan-ts). \"Mizan, checked from source\" imports the repo's src/ instead, so Mizan's own implementation is type-checked as well: that is the fixed cost the declaration files remove.",
     "No framework: each function is its schema and its handler (`fn(schema, handler)`, the input typed by the schema's own `_zod.output`) and the client passes each call the function value itself, so there is no router type and no union of keys: what the same Zod schemas and handlers cost alone.",
     ...measured.flatMap((x) => (x.floorNote ? [x.floorNote] : [])),
@@ -178,7 +202,7 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   return {
     id: 'typecheck',
     title: 'Type-check cost (tsc --noEmit --extendedDiagnostics)',
-    settings: { sizes, compilers: [baseline, ...newer].map((c) => c.version) },
+    settings: { sizes, compilers: compilers.map((c) => c.version) },
     rows: measured.flatMap((x) => x.rows),
     goals: measured.flatMap((x) => x.goals),
     notes,
