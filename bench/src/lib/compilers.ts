@@ -16,7 +16,7 @@ export interface Compiler {
   version: string
   /** argv before the compiler's own arguments. */
   command: string[]
-  /** The native compiler (7.x), three times faster than the JavaScript one here. */
+  /** The native compiler (7.x): about three times faster here than the JavaScript one. */
   native: boolean
 }
 
@@ -41,7 +41,7 @@ function nativeCompiler(pkg: string): Compiler {
   return { name: `TS ${version.split('.').slice(0, 2).join('.')}`, version, command: [`${platform}/lib/tsc`], native: true }
 }
 
-/** Oldest first: the first is the baseline, measured at every N. */
+/** Oldest first; `plans()` in the type-check scenario gives each its share of the run. */
 export function supportedCompilers(): Compiler[] {
   return [jsCompiler('typescript'), jsCompiler('typescript-6'), nativeCompiler('typescript-7')]
 }
