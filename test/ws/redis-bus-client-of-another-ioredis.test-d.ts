@@ -20,9 +20,9 @@ describe('a client of either ioredis major', () => {
     expectTypeOf(new RedisCache().client).toEqualTypeOf<Redis6>()
   })
 
-  it('is told from options', () => {
-    // @ts-expect-error not a client: no publish, duplicate, …
-    new RedisBus({ redis: { host: '127.0.0.1', port: 6379, duplicate: 1 } })
+  it('sits beside URLs and ioredis options, and nothing else', () => {
+    expectTypeOf(new RedisBus({ redis: { host: '127.0.0.1', port: 6379 } })).toEqualTypeOf<RedisBus>()
+    expectTypeOf(new RedisBus({ redis: 'redis://127.0.0.1:6379' })).toEqualTypeOf<RedisBus>()
     // @ts-expect-error a number is neither a URL nor a client
     new RedisCache(6379)
   })
