@@ -1,5 +1,6 @@
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec'
 import type { AnySchema } from '../shared/types.ts'
+import { appendOwn } from '../shared/own-lists.ts'
 
 export type ParamKind = 'string' | 'number' | 'integer' | 'boolean' | 'other'
 
@@ -115,7 +116,7 @@ function outcomeOf(result: StandardSchemaV1.Result<unknown>): ValidationOutcome 
   for (const issue of result.issues) {
     const path = pathOf(issue)
     const missing = issue.message.endsWith('received undefined')
-    ;(fields[path] ??= []).push(missing ? 'Field required' : issue.message)
+    appendOwn(fields, path, missing ? 'Field required' : issue.message)
   }
   return { ok: false, fields }
 }

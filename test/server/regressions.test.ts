@@ -1,4 +1,5 @@
 /** Regression tests, each named after the bug it pins. */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { describe, expect, it } from 'vitest'
 import { coerceQueryValue } from '../../src/server/schema.ts'
 import { parseJsonBody } from '../../src/server/json-body.ts'
@@ -8,6 +9,45 @@ describe('regressions', () => {
     for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', '1_000']) expect(coerceQueryValue(text, 'integer')).toBe(text)
     expect(coerceQueryValue(' 42 ', 'integer')).toBe(42)
     expect(coerceQueryValue('-1.5e3', 'number')).toBe(-1500)
+  })
+
+  it('a validation error on a field named like an Object member (constructor, toString, __proto__) answered 500, not 422', async () => {
+    const { createMizan } = await import('../../src/server/index.ts')
+    const { createFetchHandler } = await import('../../src/server/adapters/fetch.ts')
+    const { z } = await import('zod')
+    const { defineClient, createRouter } = createMizan()
+    const protoRefusing: StandardSchemaV1<Record<string, unknown>> = {
+      '~standard': { version: 1, vendor: 'test', validate: () => ({ issues: [{ message: 'not allowed', path: ['__proto__'] }] }) },
+    }
+    const router = createRouter({
+      named: defineClient({ input: z.object({ constructor: z.number(), toString: z.number() }) }, (input) => input),
+      // Zod drops `__proto__` keys; any other Standard Schema validator may report one.
+      proto: defineClient({ input: protoRefusing }, (input) => input),
+    })
+    const reported: unknown[] = []
+    const handler = createFetchHandler(router, { csrf: false, onError: (error) => reported.push(error) })
+    const call = async (body: string) => {
+      const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body }))
+      return { status: res.status, body: (await res.json()) as { code?: string; details?: { fields?: Record<string, string[]> } } }
+    }
+    const named = await call(JSON.stringify({ fn: 'named', args: { constructor: 'x', toString: 'y' } }))
+    expect(named.status).toBe(422)
+    expect(Object.keys(named.body.details?.fields ?? {}).sort()).toEqual(['constructor', 'toString'])
+    const proto = await call('{"fn":"proto","args":{"__proto__":"x"}}')
+    expect(proto.status).toBe(422)
+    expect(Object.keys(proto.body.details?.fields ?? {})).toEqual(['__proto__'])
+    expect(reported).toEqual([])
+  })
+
+  it('form error maps read inherited members: a field named constructor or __proto__ threw in the client', async () => {
+    const { errorsFromWire, errorsFromFailure } = await import('../../src/client/react/form-errors.ts')
+    const { MizanError } = await import('../../src/shared/errors.ts')
+    const wire = errorsFromWire(JSON.parse('[{"field":"constructor","errors":["taken"]},{"field":"__proto__","errors":["bad"]},{"field":"constructor","errors":["short"]}]'))
+    expect(Object.keys(wire)).toEqual(['constructor', '__proto__'])
+    expect(wire['constructor']?.map((e) => e.message)).toEqual(['taken', 'short'])
+    expect(Object.getPrototypeOf(wire)).toBe(Object.prototype)
+    const failure = errorsFromFailure(new MizanError('VALIDATION_ERROR', 'Input validation failed', { details: { fields: { toString: ['nope'] } } }))
+    expect(failure['toString']).toEqual([{ message: 'nope', code: 'invalid', source: 'server' }])
   })
 
   it('deeply nested JSON reached the validator and could overflow the stack', () => {

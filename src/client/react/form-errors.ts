@@ -7,6 +7,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { MizanError } from '../../shared/errors.ts'
 import { NON_FIELD, formIssues } from '../../shared/form-issues.ts'
+import { appendOwn } from '../../shared/own-lists.ts'
 
 /** Where an error was found: by the schema in the browser, or by the backend. */
 export type FormErrorSource = 'client' | 'server'
@@ -55,7 +56,7 @@ export function prepareFormData(values: Record<string, unknown>, kinds: Readonly
 /** Schema issues grouped per top-level field, worded as the server words them (`This field is required.`). */
 export function errorsFromIssues(issues: readonly StandardSchemaV1.Issue[], data: Record<string, unknown>, source: FormErrorSource): FormErrorMap {
   const out: FormErrorMap = {}
-  for (const { field, code, message } of formIssues(issues, data)) (out[field] ??= []).push({ message, code, source })
+  for (const { field, code, message } of formIssues(issues, data)) appendOwn(out, field, { message, code, source })
   return out
 }
 
@@ -79,7 +80,7 @@ export function errorsFromWire(list: unknown, source: FormErrorSource = 'server'
     for (const error of entry.errors) {
       const message = typeof error === 'string' ? error : String(error?.message ?? '')
       const code = typeof error === 'object' && error !== null && typeof error.code === 'string' ? error.code : undefined
-      ;(out[field] ??= []).push(code === undefined ? { message, source } : { message, code, source })
+      appendOwn(out, field, code === undefined ? { message, source } : { message, code, source })
     }
   }
   return out
@@ -97,7 +98,7 @@ export function errorsFromFailure(error: unknown): FormErrorMap {
     for (const [path, messages] of fields) {
       const field = path.split('.')[0] ?? NON_FIELD
       for (const message of Array.isArray(messages) ? messages : [String(messages)]) {
-        ;(out[field] ??= []).push({ message: String(message), code: 'invalid', source: 'server' })
+        appendOwn(out, field, { message: String(message), code: 'invalid', source: 'server' })
       }
     }
     if (!fields.length) out[NON_FIELD] = [{ message: error.message || error.code, code: error.code, source: 'server' }]

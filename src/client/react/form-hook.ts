@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { useMutation, useQuery, type MutationFunctionContext } from '@tanstack/react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { MizanError } from '../../shared/errors.ts'
+import { appendOwn, ownValue } from '../../shared/own-lists.ts'
 import { applyMizanResponse } from './apply-response.ts'
 import {
   errorsFromFailure,
@@ -45,7 +46,7 @@ function initialsOf(fields: readonly FieldSchema[]): Values {
 }
 
 function withoutField(map: FormErrorMap, field: string): FormErrorMap {
-  if (!(field in map)) return map
+  if (!Object.hasOwn(map, field)) return map
   const { [field]: _dropped, ...rest } = map
   return rest
 }
@@ -103,12 +104,12 @@ export function createFormHook(key: string, hookName: string) {
     const checked: FormErrorMap = schema ? (live instanceof Promise ? (asyncLive ?? NO_ERRORS) : (live ?? NO_ERRORS)) : (roundTripErrors ?? NO_ERRORS)
 
     const shows = (field: string) =>
-      attempted || (validateOn === 'blur' && !!touched[field]) || (validateOn === 'change' && (!!touched[field] || !!dirty[field]))
+      attempted || (validateOn === 'blur' && !!ownValue(touched, field)) || (validateOn === 'change' && (!!ownValue(touched, field) || !!ownValue(dirty, field)))
 
     const { errors, nonFieldErrors } = useMemo(() => {
       const visible: FormErrorMap = {}
-      for (const [field, list] of Object.entries(checked)) if (isNonFieldKey(field) ? attempted : shows(field)) visible[field] = [...list]
-      for (const [field, list] of Object.entries(submitErrors)) visible[field] = [...(visible[field] ?? []), ...list]
+      for (const [field, list] of Object.entries(checked)) if (isNonFieldKey(field) ? attempted : shows(field)) for (const error of list) appendOwn(visible, field, error)
+      for (const [field, list] of Object.entries(submitErrors)) for (const error of list) appendOwn(visible, field, error)
       const split = splitNonField(visible)
       return { errors: split.fields, nonFieldErrors: split.nonField }
       // `shows` reads only the state listed here.
@@ -141,7 +142,7 @@ export function createFormHook(key: string, hookName: string) {
     function setValue(name: string, value: unknown) {
       editsRef.current = { ...editsRef.current, [name]: value }
       setEdits(editsRef.current)
-      setDirty((d) => (d[name] ? d : { ...d, [name]: true }))
+      setDirty((d) => (ownValue(d, name) ? d : { ...d, [name]: true }))
       // The server's verdict was about the old value.
       setSubmitErrors((m) => withoutField(m, name))
       setRoundTripErrors((m) => (m ? withoutField(m, name) : m))
@@ -152,7 +153,7 @@ export function createFormHook(key: string, hookName: string) {
     }
 
     function touch(name: string) {
-      setTouched((t) => (t[name] ? t : { ...t, [name]: true }))
+      setTouched((t) => (ownValue(t, name) ? t : { ...t, [name]: true }))
       const live = options.serverValidation ?? formSchema?.meta.live_validation ?? false
       if (!latest.current.schema && live && validateOn !== 'submit') validateOnServer().catch(() => undefined)
     }
@@ -230,11 +231,11 @@ export function createFormHook(key: string, hookName: string) {
       validate,
       field: <K extends string>(name: K) => ({
         name,
-        value: values[name],
+        value: ownValue(values, name),
         setValue: (value: unknown) => setValue(name, value),
         touch: () => touch(name),
-        touched: !!touched[name],
-        errors: (errors as Record<string, FormError[] | undefined>)[name] ?? [],
+        touched: !!ownValue(touched, name),
+        errors: ownValue(errors as Record<string, FormError[]>, name) ?? [],
         schema: fieldByName.get(name),
       }),
       formSchema,
