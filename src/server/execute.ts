@@ -12,8 +12,8 @@ export type Coercion = 'lax' | 'strict'
 
 function coerceLax(reg: RegisteredFunction, args: Record<string, unknown>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined
-  for (const param of reg.params) {
-    if (!Object.prototype.hasOwnProperty.call(args, param.name)) continue
+  for (const param of reg.laxParams) {
+    // An inherited property (`toString`) is a function or an object, which coercion leaves alone.
     const value = args[param.name]
     const coerced = coerceLaxValue(value, param.kind)
     if (coerced !== value) (out ??= { ...args })[param.name] = coerced

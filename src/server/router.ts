@@ -3,13 +3,15 @@ import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { AnyServerFunction } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
-import { describeParams, type ParamInfo } from './schema.ts'
+import { describeParams, isLaxCoercible, type ParamInfo } from './schema.ts'
 
 export interface RegisteredFunction {
   key: string
   wireName: string
   fn: AnyServerFunction
   params: ParamInfo[]
+  /** The params lax coercion can change (numbers and booleans), picked once so a call skips the rest. */
+  laxParams: ParamInfo[]
 }
 
 export interface RegisteredContext {
@@ -158,7 +160,8 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
       throw new RouterDefinitionError(`key '${key}' does not survive the camelCase ↔ snake_case round trip ('${wireName}'); rename it or set \`name\``)
     }
     if (functions.has(wireName)) throw new RouterDefinitionError(`wire name '${wireName}' is used twice`)
-    const reg: RegisteredFunction = { key, wireName, fn, params: describeParams(fn.options.input) }
+    const params = describeParams(fn.options.input)
+    const reg: RegisteredFunction = { key, wireName, fn, params, laxParams: params.filter((p) => isLaxCoercible(p.kind)) }
     functions.set(wireName, reg)
     byValue.set(fn, reg)
     if (fn.options.context) {

@@ -76,12 +76,14 @@ export function coerceQueryValue(value: string, kind: ParamKind): unknown {
   }
 }
 
+/** The kinds `coerceLaxValue` can change a value for; the others always pass through as sent. */
+export function isLaxCoercible(kind: ParamKind): boolean {
+  return kind === 'number' || kind === 'integer' || kind === 'boolean'
+}
+
 /** Pydantic-style lax scalars for JSON args: numeric strings and bools to numbers, 0/1 and words to bools. */
 export function coerceLaxValue(value: unknown, kind: ParamKind): unknown {
-  if (typeof value === 'string') {
-    if (kind === 'number' || kind === 'integer' || kind === 'boolean') return coerceQueryValue(value, kind)
-    return value
-  }
+  if (typeof value === 'string') return isLaxCoercible(kind) ? coerceQueryValue(value, kind) : value
   if (typeof value === 'boolean' && (kind === 'number' || kind === 'integer')) return value ? 1 : 0
   if (typeof value === 'number' && kind === 'boolean' && (value === 0 || value === 1)) return value === 1
   return value

@@ -62,6 +62,23 @@ describe('POST /call/', () => {
     expect(typeof res.body['message']).toBe('string')
   })
 
+  it('lax coercion changes number and boolean params only; string params pass as sent', async () => {
+    const { createMizan } = await import('../../src/server/index.ts')
+    const { z } = await import('zod')
+    const { defineClient, createRouter } = createMizan()
+    const router = createRouter({
+      typed: defineClient({ input: z.object({ n: z.number(), on: z.boolean(), label: z.string(), note: z.string().optional() }) }, (input) => input),
+    })
+    const laxHandler = createFetchHandler(router, { csrf: false })
+    const post = async (args: unknown) => {
+      const res = await laxHandler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn: 'typed', args }) }))
+      return (await res.json()) as Record<string, unknown>
+    }
+    expect(await post({ n: '7', on: 'yes', label: '8' })).toEqual({ result: { n: 7, on: true, label: '8' } })
+    expect(await post({ n: true, on: 0, label: 'x', note: '1' })).toEqual({ result: { n: 1, on: false, label: 'x', note: '1' } })
+    expect(await post({ n: 1, on: true, label: true })).toMatchObject({ code: 'VALIDATION_ERROR', details: { fields: { label: [expect.any(String)] } } })
+  })
+
   it('reports field errors by name, "Field required" for missing ones', async () => {
     const res = await call('add', {})
     expect(res.body['details']).toEqual({ fields: { a: ['Field required'], b: ['Field required'] } })

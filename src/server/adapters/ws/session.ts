@@ -79,7 +79,10 @@ export class Session implements SessionLink {
   /** Anything sent goes through here: a peer that does not read is dropped before it costs more than `maxBufferedBytes`. */
   sendText(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return
-    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.env.limits.maxBufferedBytes) {
+    const { maxBufferedBytes } = this.env.limits
+    const buffered = this.ws.bufferedAmount
+    // A UTF-16 unit is at most 3 UTF-8 bytes: the exact count is only needed near the limit.
+    if (buffered + text.length * 3 > maxBufferedBytes && buffered + Buffer.byteLength(text) > maxBufferedBytes) {
       this.env.report(new Error(`dropping a slow WebSocket consumer (${this.ws.bufferedAmount} bytes unsent)`), { fn: this.env.path })
       this.ws.terminate()
       return
@@ -114,8 +117,9 @@ export class Session implements SessionLink {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     this.alive = true
-    this.lastFrameAt = Date.now()
     const { limits, liveInvalidation } = this.env
+    // Only the idle sweep reads the time; with no idle timeout, a frame does not pay for a clock read.
+    if (limits.idleTimeoutMs) this.lastFrameAt = Date.now()
     const decoded = decodeFrame(data, isBinary, limits.maxFrameBytes, limits.maxJsonDepth)
     if ('error' in decoded) return this.send({ error: decoded.error })
     const { frame } = decoded
