@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { installedVersion, typescriptPackages } from '../../scripts/typescript-compilers.ts'
 
 const run = promisify(execFile)
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
@@ -17,7 +18,7 @@ const FIXTURE = `${REPO}test/fixtures/consumer/`
 // Under the repo's node_modules, so the app resolves zod, react and the rest from there.
 const APP = `${REPO}node_modules/.cache/mizan-consumer/`
 const PACKAGE = `${APP}node_modules/mizan-ts/`
-const COMPILERS = { '5.9': 'typescript', '6.0': 'typescript-6', '7.0': 'typescript-7' } as const
+const COMPILERS = typescriptPackages(`${REPO}package.json`).map((name) => [installedVersion(`${REPO}node_modules`, name), name] as const)
 
 interface Outcome {
   code: number
@@ -55,7 +56,7 @@ describe('the published declaration files', () => {
     expect(missing).toEqual([])
   }, 120_000)
 
-  for (const [version, compiler] of Object.entries(COMPILERS)) {
+  for (const [version, compiler] of COMPILERS) {
     it(`type-check an app's router and React client with TypeScript ${version}`, async () => {
       const checked = await tsc(compiler, ['-p', 'tsconfig.json'])
       expect(checked.output).toBe('')

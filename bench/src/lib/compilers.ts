@@ -1,12 +1,15 @@
 /**
- * The TypeScript compilers the project supports: the root package type-checks the repo with each
- * (`npm run typecheck`), and the type-check scenario measures the generated routers with each.
+ * The TypeScript compilers the project supports (scripts/typescript-compilers.ts reads them from
+ * package.json): the root package type-checks the repo with each (`npm run typecheck`), and the
+ * type-check scenario measures the generated routers with each.
  * 5.9 and 6.0 are the JavaScript compiler run on node; 7.0 is the native one (a Go binary, which
  * checks files in parallel), run directly rather than through its node launcher.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { typescriptCompilers } from '../../../scripts/typescript-compilers.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -41,7 +44,13 @@ function nativeCompiler(pkg: string): Compiler {
   return { name: `TS ${version.split('.').slice(0, 2).join('.')}`, version, command: [`${platform}/lib/tsc`], native: true }
 }
 
-/** Oldest first; `plans()` in the type-check scenario gives each its share of the run. */
+/**
+ * Oldest first, as bench/package.json pins them (the root's test checks that they are the
+ * root's list); `plans()` in the type-check scenario gives each its share of the run.
+ */
 export function supportedCompilers(): Compiler[] {
-  return [jsCompiler('typescript'), jsCompiler('typescript-6'), nativeCompiler('typescript-7')]
+  return typescriptCompilers(fileURLToPath(new URL('../../package.json', import.meta.url))).map(({ name, version }) =>
+    // From 7.0 on, the compiler is the native one.
+    Number(version.split('.')[0]) >= 7 ? nativeCompiler(name) : jsCompiler(name),
+  )
 }
