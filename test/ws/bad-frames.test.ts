@@ -47,7 +47,7 @@ describe('bad frames', () => {
   it.each([
     ['a binary frame', Buffer.from([0x7b, 0x7d]), { error: 'Binary frames are not supported; send JSON text' }],
     ['invalid JSON', '{"action": "rpc", ', { error: 'Invalid JSON' }],
-    ['a JSON array', '[1, 2, 3]', { error: 'Frame must be a JSON object' }],
+    ['a batch of things that are not frames', '[1, 2]', [{ error: 'Frame must be a JSON object' }, { error: 'Frame must be a JSON object' }]],
     ['a JSON string', '"rpc"', { error: 'Frame must be a JSON object' }],
     ['an unknown action', { action: 'bogus' }, { error: 'Unknown action: bogus' }],
     ['no action', { id: 1, fn: 'echo' }, { error: 'Unknown action: None' }],

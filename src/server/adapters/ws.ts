@@ -44,6 +44,8 @@ export interface WebSocketOptions<TUser extends MizanUser = MizanUser> extends D
   maxSubscriptions?: number
   /** RPC and ctx requests in flight per socket (default 32). */
   maxInFlight?: number
+  /** Frames in one batch, a JSON array of frames (PROTOCOL.md §15); a longer one is refused whole (default 64). */
+  maxBatchFrames?: number
   /** A socket whose unsent data would pass this is dropped as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number
   /** Ping period; a socket that missed the previous pong is dropped (default 30 s, 0 = off). */
@@ -107,6 +109,7 @@ export function attachWebSocket<TUser extends MizanUser>(
       maxJsonDepth: options.maxJsonDepth ?? 64,
       maxSubscriptions: options.maxSubscriptions ?? 100,
       maxInFlight: options.maxInFlight ?? 32,
+      maxBatchFrames: options.maxBatchFrames ?? 64,
       maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
     },

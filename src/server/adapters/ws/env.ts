@@ -16,6 +16,7 @@ export interface WsLimits {
   maxJsonDepth: number
   maxSubscriptions: number
   maxInFlight: number
+  maxBatchFrames: number
   maxBufferedBytes: number
   idleTimeoutMs: number
 }

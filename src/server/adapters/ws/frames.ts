@@ -4,6 +4,8 @@ import { MizanError } from '../../../shared/errors.ts'
 import { parseJsonBody } from '../../json-body.ts'
 
 export type Frame = Record<string, unknown>
+
+export const NOT_A_FRAME = 'Frame must be a JSON object'
 export type RpcId = string | number
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -14,8 +16,16 @@ export function pyText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
-/** A text frame as a JSON object, or the error text to answer it with. */
-export function decodeFrame(data: RawData, isBinary: boolean, maxFrameBytes: number, maxJsonDepth: number): { frame: Frame } | { error: string } {
+/**
+ * A text frame as a JSON object, a batch (a JSON array of frames, PROTOCOL.md §15), or the error
+ * text to answer it with. The elements of a batch are checked one by one, as they are handled.
+ */
+export function decodeFrame(
+  data: RawData,
+  isBinary: boolean,
+  maxFrameBytes: number,
+  maxJsonDepth: number,
+): { frame: Frame } | { batch: unknown[] } | { error: string } {
   if (isBinary) return { error: 'Binary frames are not supported; send JSON text' }
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
   if (bytes.length > maxFrameBytes) return { error: `Frame exceeds ${maxFrameBytes} bytes` }
@@ -25,6 +35,7 @@ export function decodeFrame(data: RawData, isBinary: boolean, maxFrameBytes: num
   } catch (error) {
     return { error: error instanceof MizanError && error.message.startsWith('JSON nested') ? error.message : 'Invalid JSON' }
   }
-  if (!isRecord(frame)) return { error: 'Frame must be a JSON object' }
-  return { frame }
+  if (isRecord(frame)) return { frame }
+  if (Array.isArray(frame)) return { batch: frame }
+  return { error: NOT_A_FRAME }
 }

@@ -12,7 +12,8 @@ import type { MizanRequest } from '../../dispatch-types.ts'
 import { ChannelSubscriptions } from './channel-subscriptions.ts'
 import { ContextWatches } from './context-watches.ts'
 import type { SessionLink, WsEnv } from './env.ts'
-import { decodeFrame, pyText, type Frame } from './frames.ts'
+import { BatchedReplies } from './batched-replies.ts'
+import { decodeFrame, isRecord, NOT_A_FRAME, pyText, type Frame } from './frames.ts'
 import { SessionRequests } from './requests.ts'
 
 export class Session implements SessionLink {
@@ -25,6 +26,8 @@ export class Session implements SessionLink {
   private isClosed = false
   private lastFrameAt = Date.now()
   private corked = false
+  /** Set by the socket's first batch: a client that sends batches reads them (PROTOCOL.md §15). */
+  private batched: BatchedReplies | undefined
   private readonly uncork = () => {
     this.corked = false
     this.socket.uncork()
@@ -80,13 +83,14 @@ export class Session implements SessionLink {
   sendText(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return
     const { maxBufferedBytes } = this.env.limits
-    const buffered = this.ws.bufferedAmount
+    const buffered = this.ws.bufferedAmount + (this.batched?.pendingChars ?? 0)
     // A UTF-16 unit is at most 3 UTF-8 bytes: the exact count is only needed near the limit.
     if (buffered + text.length * 3 > maxBufferedBytes && buffered + Buffer.byteLength(text) > maxBufferedBytes) {
       this.env.report(new Error(`dropping a slow WebSocket consumer (${this.ws.bufferedAmount} bytes unsent)`), { fn: this.env.path })
       this.ws.terminate()
       return
     }
+    if (this.batched) return this.batched.add(text)
     // Frames of one read are answered in the same tick; corking until the tick ends turns their
     // replies into one syscall instead of one per frame (ws's own cork/uncork nests inside ours).
     if (!this.corked) {
@@ -117,12 +121,33 @@ export class Session implements SessionLink {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     this.alive = true
-    const { limits, liveInvalidation } = this.env
+    const { limits } = this.env
     // Only the idle sweep reads the time; with no idle timeout, a frame does not pay for a clock read.
     if (limits.idleTimeoutMs) this.lastFrameAt = Date.now()
     const decoded = decodeFrame(data, isBinary, limits.maxFrameBytes, limits.maxJsonDepth)
     if ('error' in decoded) return this.send({ error: decoded.error })
-    const { frame } = decoded
+    if ('frame' in decoded) return this.handle(decoded.frame)
+    this.onBatch(decoded.batch)
+  }
+
+  /** The frames of a batch in order, as if sent one by one: a subscribe still precedes the message after it. */
+  private onBatch(batch: unknown[]): void {
+    this.batched ??= new BatchedReplies(this.sendNow)
+    const { maxBatchFrames } = this.env.limits
+    if (batch.length === 0) return this.send({ error: 'Batch is empty' })
+    if (batch.length > maxBatchFrames) return this.send({ error: `Batch of ${batch.length} frames exceeds ${maxBatchFrames}` })
+    for (const frame of batch) {
+      if (isRecord(frame)) this.handle(frame)
+      else this.send({ error: NOT_A_FRAME })
+    }
+  }
+
+  private readonly sendNow = (text: string): void => {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text)
+  }
+
+  private handle(frame: Frame): void {
+    const { liveInvalidation } = this.env
     switch (frame['action']) {
       case 'rpc':
         return void this.requests.rpc(frame)
