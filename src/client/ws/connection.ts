@@ -8,7 +8,7 @@ import { socketError } from '../errors.ts'
 import type { InvalidateEntry, WsInvalidateFrame } from '../../shared/protocol.ts'
 import { backoffDelay } from '../retry.ts'
 import { ChannelRegistry } from './channel-registry.ts'
-import { parseFrame, type Frame } from './frames.ts'
+import { parseFrames, type Frame } from './frames.ts'
 import { LiveWatches } from './live-watches.ts'
 import { PendingRequests } from './pending-requests.ts'
 import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
@@ -16,6 +16,11 @@ import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketL
 import type { Wire } from './wire.ts'
 
 const OPEN = 1
+/**
+ * After the calls of this turn: promise chains that end in a send (an async call path) still
+ * join the batch. setImmediate where it exists (node); otherwise a zero timeout, as tRPC's wsLink.
+ */
+const afterThisTurn: (run: () => void) => void = typeof setImmediate === 'function' ? (run) => setImmediate(run) : (run) => setTimeout(run, 0)
 const CLOSED = 'The WebSocket connection was closed'
 
 export class WsConnection implements SocketLink {
@@ -31,6 +36,14 @@ export class WsConnection implements SocketLink {
   private readonly requests: PendingRequests
   private readonly channels: ChannelRegistry
   private readonly watches: LiveWatches
+  /** With `batch`: the frames written in this turn, sent together after it. */
+  private outbox: string[] = []
+  private readonly sendOutbox = () => {
+    const texts = this.outbox
+    this.outbox = []
+    if (texts.length === 0 || !this.socket || this.socket.readyState !== OPEN) return
+    this.socket.send(texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
+  }
 
   /** The shared socket: its status, and `close()` to shut it for good. */
   readonly connection: WsConnectionHandle
@@ -75,8 +88,15 @@ export class WsConnection implements SocketLink {
   /** `false` when the socket is not open; the text is made only when it can be sent. */
   private write(text: () => string): boolean {
     if (!this.socket || this.socket.readyState !== OPEN) return false
-    this.socket.send(text())
+    if (!this.options.batch) this.socket.send(text())
+    else if (this.outbox.push(text()) === 1) afterThisTurn(this.sendOutbox)
     return true
+  }
+
+  /** The socket is let go: frames written for it do not go to the next one (requests decide what is sent again). */
+  private dropSocket(): void {
+    this.socket = undefined
+    this.outbox = []
   }
 
   // ── connecting ────────────────────────────────────────────────────────────
@@ -149,7 +169,7 @@ export class WsConnection implements SocketLink {
     this.attempt = 0
     const socket = this.socket
     if (socket) {
-      this.socket = undefined
+      this.dropSocket()
       this.channels.disconnected()
       this.requests.disconnected()
       socket.close(1000)
@@ -160,7 +180,7 @@ export class WsConnection implements SocketLink {
   }
 
   private disconnected(): void {
-    this.socket = undefined
+    this.dropSocket()
     this.channels.disconnected()
     this.requests.disconnected()
     if (this.shut) return this.setState('closed')
@@ -186,7 +206,7 @@ export class WsConnection implements SocketLink {
     this.channels.resubscribe()
     this.watches.rewatch()
     this.requests.sendUnsent()
-    for (const text of this.channels.takeOutbox()) this.socket?.send(text)
+    for (const text of this.channels.takeOutbox()) this.write(() => text)
   }
 
   private failAll(error: MizanError): void {
@@ -196,8 +216,10 @@ export class WsConnection implements SocketLink {
 
   // ── incoming ──────────────────────────────────────────────────────────────
   private receive(text: string): void {
-    const frame = parseFrame(text)
-    if (!frame) return
+    for (const frame of parseFrames(text)) this.receiveFrame(frame)
+  }
+
+  private receiveFrame(frame: Frame): void {
     if ('ok' in frame && 'id' in frame) return this.requests.reply(frame)
     if (frame['type'] === 'invalidate' && Array.isArray(frame['invalidate'])) {
       return this.watches.deliver((frame as unknown as WsInvalidateFrame).invalidate)
@@ -237,7 +259,7 @@ export class WsConnection implements SocketLink {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.failAll(socketError(CLOSED))
     const socket = this.socket
-    this.socket = undefined
+    this.dropSocket()
     socket?.close(1000)
     this.setState('closed')
   }

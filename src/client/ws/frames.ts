@@ -36,13 +36,19 @@ export function errorFromFrame(error: unknown): MizanError {
   return new MizanError(code as 'BAD_REQUEST', typeof e.message === 'string' ? e.message : '', details ? { status, details } : { status })
 }
 
-/** A JSON object, or `undefined` for anything else (ignored, as the reference's client ignores it). */
-export function parseFrame(text: string): Frame | undefined {
+const isFrame = (value: unknown): value is Frame => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * The frames a text carries: one JSON object, or the objects of a batch (a JSON array, PROTOCOL.md
+ * §15). Anything else is ignored, as the reference's client ignores it.
+ */
+export function parseFrames(text: string): Frame[] {
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(text)
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
-    return parsed as Frame
+    parsed = JSON.parse(text)
   } catch {
-    return undefined
+    return []
   }
+  if (Array.isArray(parsed)) return parsed.filter(isFrame)
+  return isFrame(parsed) ? [parsed] : []
 }
