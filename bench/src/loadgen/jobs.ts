@@ -50,7 +50,7 @@ export interface LatencyResult {
 
 export interface WsRpcJob {
   type: 'ws-rpc'
-  protocol: 'mizan' | 'trpc' | 'echo'
+  protocol: 'mizan' | 'mizan-batch' | 'trpc' | 'echo'
   url: string
   fn: string
   payload: unknown

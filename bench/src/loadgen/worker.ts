@@ -80,6 +80,8 @@ interface RpcProtocol {
   batch?(frames: string[]): string
   /** The id of a successful reply, or -1 for a failure. */
   idOf(text: string): number
+  /** The ids of the replies an array frame carries (Mizan's batches), each as `idOf` judges it. */
+  idsOf?(text: string): number[]
 }
 
 /**
@@ -93,6 +95,10 @@ function protocolFor(job: WsRpcJob): RpcProtocol {
     case 'mizan':
       // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
       return exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true)
+    case 'mizan-batch':
+      // The client's `websocket: { batch: true }` (PROTOCOL.md §15): the frames of one turn as one
+      // JSON array, and the replies the server writes in one turn come back as one.
+      return { ...exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true), batch: (frames) => `[${frames.join(',')}]` }
     case 'trpc':
       // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}.
       // Its wsLink sends the calls made in one tick as one array frame; the server answers each alone.
@@ -120,15 +126,29 @@ function exactReplies(frame: (id: number) => string, succeeded: (msg: Record<str
     if (tail === undefined && text.startsWith(HEAD + digits)) tail = text.slice(HEAD.length + digits.length)
     return msg['id']
   }
-  return {
-    frame,
-    idOf(text) {
-      if (tail === undefined || !text.startsWith(HEAD) || !text.endsWith(tail)) return parsed(text)
-      const digits = text.slice(HEAD.length, text.length - tail.length)
-      const id = Number(digits)
-      return Number.isInteger(id) && String(id) === digits ? id : parsed(text)
-    },
+  const idOf = (text: string): number => {
+    if (tail === undefined || !text.startsWith(HEAD) || !text.endsWith(tail)) return parsed(text)
+    const digits = text.slice(HEAD.length, text.length - tail.length)
+    const id = Number(digits)
+    return Number.isInteger(id) && String(id) === digits ? id : parsed(text)
   }
+  /** An array frame read element by element against the same exact tail; anything unexpected is parsed in full. */
+  const idsOf = (text: string): number[] => {
+    const ids: number[] = []
+    let at = 1
+    while (tail !== undefined && text.startsWith(HEAD, at)) {
+      let end = at + HEAD.length
+      while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++
+      if (end === at + HEAD.length || !text.startsWith(tail, end)) break
+      ids.push(Number(text.slice(at + HEAD.length, end)))
+      at = end + tail.length
+      if (text[at] === ']' && at === text.length - 1) return ids
+      if (text[at] !== ',') break
+      at++
+    }
+    return (JSON.parse(text) as unknown[]).map((element) => idOf(JSON.stringify(element)))
+  }
+  return { frame, idOf, idsOf }
 }
 
 async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
@@ -181,8 +201,7 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
       resolve()
     }
     for (const { ws, queue } of sockets) {
-      ws.on('message', (data) => {
-        const id = proto.idOf(data.toString())
+      const replied = (id: number) => {
         if (id < 0) failed++
         else done++
         if (job.exact) {
@@ -193,6 +212,11 @@ async function wsRpc(job: WsRpcJob): Promise<WsRpcResult> {
           sent++
           queue(proto.frame(nextId++))
         }
+      }
+      ws.on('message', (data) => {
+        const text = data.toString()
+        if (proto.idsOf && text.startsWith('[')) for (const id of proto.idsOf(text)) replied(id)
+        else replied(proto.idOf(text))
       })
       for (let i = 0; i < job.inflight; i++) {
         sent++
