@@ -3,35 +3,51 @@
  * of the event loop leaves as one frame, a JSON array when there is more than one, so a batch of
  * calls costs one frame each way instead of one per call.
  */
+import type { Frame } from './frames.ts'
 
-/** Past this many characters the batch goes at once: frames stay bounded whatever one tick writes. */
-const FLUSH_AT_CHARS = 64 * 1024
+/** Past this many characters a turn's replies go in several frames, each about this size at most. */
+const SPLIT_AT_CHARS = 64 * 1024
+
+const textOf = (item: Frame | string): string => (typeof item === 'string' ? item : JSON.stringify(item))
+const arrayOf = (texts: string[]): string => (texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
 
 export class BatchedReplies {
-  private texts: string[] = []
-  private chars = 0
+  /** Frames are kept as objects: one JSON.stringify of the whole array is cheaper than one per reply. */
+  private items: (Frame | string)[] = []
+  private texts = 0
   // setImmediate, not nextTick: replies that settle in promise callbacks without I/O (an async
   // handler that awaits nothing slow) still join the batch.
   private readonly flushAfterCallbacks = () => this.flush()
 
+  /** `write` sends one frame's text, and may refuse it (a slow consumer is dropped there). */
   constructor(private readonly write: (text: string) => void) {}
 
-  /** Characters written and not yet sent (a lower bound of their UTF-8 bytes). */
-  get pendingChars(): number {
-    return this.chars
-  }
-
-  add(text: string): void {
-    if (this.texts.push(text) === 1) setImmediate(this.flushAfterCallbacks)
-    this.chars += text.length
-    if (this.chars >= FLUSH_AT_CHARS) this.flush()
+  add(item: Frame | string): void {
+    if (this.items.push(item) === 1) setImmediate(this.flushAfterCallbacks)
+    if (typeof item === 'string') this.texts++
   }
 
   private flush(): void {
-    const texts = this.texts
-    if (texts.length === 0) return
-    this.texts = []
-    this.chars = 0
-    this.write(texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
+    const items = this.items
+    if (items.length === 0) return
+    const onlyFrames = this.texts === 0
+    this.items = []
+    this.texts = 0
+    if (items.length === 1) return this.write(textOf(items[0]!))
+    const whole = onlyFrames ? JSON.stringify(items) : undefined
+    if (whole !== undefined && whole.length <= SPLIT_AT_CHARS) return this.write(whole)
+    let chunk: string[] = []
+    let chars = 0
+    for (const item of items) {
+      const text = textOf(item)
+      if (chunk.length > 0 && chars + text.length > SPLIT_AT_CHARS) {
+        this.write(arrayOf(chunk))
+        chunk = []
+        chars = 0
+      }
+      chunk.push(text)
+      chars += text.length
+    }
+    this.write(arrayOf(chunk))
   }
 }

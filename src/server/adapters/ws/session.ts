@@ -79,30 +79,40 @@ export class Session implements SessionLink {
     this.ws.ping()
   }
 
-  /** Anything sent goes through here: a peer that does not read is dropped before it costs more than `maxBufferedBytes`. */
   sendText(text: string): void {
+    if (this.batched) this.queue(text)
+    else this.sendNow(text)
+  }
+
+  send(frame: Frame): void {
+    if (this.batched) this.queue(frame)
+    else this.sendNow(JSON.stringify(frame))
+  }
+
+  private queue(item: Frame | string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.batched?.add(item)
+  }
+
+  /** Every frame leaves through here: a peer that does not read is dropped before it costs more than `maxBufferedBytes`. */
+  private readonly sendNow = (text: string): void => {
     if (this.ws.readyState !== WebSocket.OPEN) return
     const { maxBufferedBytes } = this.env.limits
-    const buffered = this.ws.bufferedAmount + (this.batched?.pendingChars ?? 0)
+    const buffered = this.ws.bufferedAmount
     // A UTF-16 unit is at most 3 UTF-8 bytes: the exact count is only needed near the limit.
     if (buffered + text.length * 3 > maxBufferedBytes && buffered + Buffer.byteLength(text) > maxBufferedBytes) {
-      this.env.report(new Error(`dropping a slow WebSocket consumer (${this.ws.bufferedAmount} bytes unsent)`), { fn: this.env.path })
+      this.env.report(new Error(`dropping a slow WebSocket consumer (${buffered} bytes unsent)`), { fn: this.env.path })
       this.ws.terminate()
       return
     }
-    if (this.batched) return this.batched.add(text)
     // Frames of one read are answered in the same tick; corking until the tick ends turns their
     // replies into one syscall instead of one per frame (ws's own cork/uncork nests inside ours).
-    if (!this.corked) {
+    // A batching socket already writes once per turn.
+    if (!this.corked && !this.batched) {
       this.corked = true
       this.socket.cork()
       process.nextTick(this.uncork)
     }
     this.ws.send(text)
-  }
-
-  send(frame: Frame): void {
-    this.sendText(JSON.stringify(frame))
   }
 
   context(): Promise<RequestContext<MizanUser>> {
@@ -140,10 +150,6 @@ export class Session implements SessionLink {
       if (isRecord(frame)) this.handle(frame)
       else this.send({ error: NOT_A_FRAME })
     }
-  }
-
-  private readonly sendNow = (text: string): void => {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text)
   }
 
   private handle(frame: Frame): void {
