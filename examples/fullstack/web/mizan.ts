@@ -16,4 +16,6 @@ import type { AppRouter } from '../server/router.ts'
 //   socket) which context bundles it holds, and refetches one when a mutation anywhere, from
 //   any browser, invalidates or merges it. Calls and context reads still go over HTTP;
 // - `ssr`: <MizanContext> seeds its cache from what the server rendered into ssr.html.
-export const mizan = createMizanReact<AppRouter>({ use: [forms, channels, live, ssr] })
+// The backend is Mizan for TypeScript, so the socket batches: the watch frames of the bundles a
+// render reads leave as one frame (`websocket.batch`, PROTOCOL.md §15; not for a Python backend).
+export const mizan = createMizanReact<AppRouter>({ use: [forms, channels, live, ssr], websocket: { batch: true } })
