@@ -43,12 +43,10 @@ const isFrame = (value: unknown): value is Frame => typeof value === 'object' &&
  * §15). Anything else is ignored, as the reference's client ignores it.
  */
 export function parseFrames(text: string): Frame[] {
-  let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    const parsed: unknown = JSON.parse(text)
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter(isFrame)
   } catch {
     return []
   }
-  if (Array.isArray(parsed)) return parsed.filter(isFrame)
-  return isFrame(parsed) ? [parsed] : []
 }
