@@ -16,6 +16,7 @@ import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketL
 import type { Wire } from './wire.ts'
 
 const OPEN = 1
+const BATCH_REFUSED = 'The server closed the socket (1011) on a batch of frames: it does not read batches (a Python backend?), so websocket.batch is off for this client now'
 /**
  * After the calls of this turn: promise chains that end in a send (an async call path) still
  * join the batch. setImmediate where it exists (node); otherwise a zero timeout, as tRPC's wsLink.
@@ -38,17 +39,23 @@ export class WsConnection implements SocketLink {
   private readonly watches: LiveWatches
   /** With `batch`: the frames written in this turn, sent together after it. */
   private outbox: string[] = []
+  private batching: boolean
+  /** A batch went out and nothing has come back since: a server that cannot read it closes with 1011. */
+  private batchUnanswered = false
   private readonly sendOutbox = () => {
     const texts = this.outbox
     this.outbox = []
     if (texts.length === 0 || !this.socket || this.socket.readyState !== OPEN) return
-    this.socket.send(texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
+    if (texts.length === 1) return this.socket.send(texts[0]!)
+    this.batchUnanswered = true
+    this.socket.send(`[${texts.join(',')}]`)
   }
 
   /** The shared socket: its status, and `close()` to shut it for good. */
   readonly connection: WsConnectionHandle
 
   constructor(private readonly options: WsConnectionOptions) {
+    this.batching = options.batch === true
     const connection = this
     this.connection = {
       get status() {
@@ -88,7 +95,7 @@ export class WsConnection implements SocketLink {
   /** `false` when the socket is not open; the text is made only when it can be sent. */
   private write(text: () => string): boolean {
     if (!this.socket || this.socket.readyState !== OPEN) return false
-    if (!this.options.batch) this.socket.send(text())
+    if (!this.batching) this.socket.send(text())
     else if (this.outbox.push(text()) === 1) afterThisTurn(this.sendOutbox)
     return true
   }
@@ -97,6 +104,7 @@ export class WsConnection implements SocketLink {
   private dropSocket(): void {
     this.socket = undefined
     this.outbox = []
+    this.batchUnanswered = false
   }
 
   // ── connecting ────────────────────────────────────────────────────────────
@@ -139,8 +147,8 @@ export class WsConnection implements SocketLink {
         if (this.socket === socket) this.receive(String(event.data))
       }
       socket.onerror = () => {}
-      socket.onclose = () => {
-        if (this.socket === socket) this.disconnected()
+      socket.onclose = (event) => {
+        if (this.socket === socket) this.disconnected(event.code)
       }
     })().finally(() => {
       this.opening = undefined
@@ -179,10 +187,15 @@ export class WsConnection implements SocketLink {
     if (!this.opening) this.reopen()
   }
 
-  private disconnected(): void {
+  private disconnected(code: number): void {
+    // The Python reference fails on an array frame and closes with 1011 (internal error). From
+    // then on this client sends a frame per request; the calls that were on the wire fail saying
+    // why, and reads are sent again, unbatched.
+    const batchRefused = this.batchUnanswered && code === 1011
+    if (batchRefused) this.batching = false
     this.dropSocket()
     this.channels.disconnected()
-    this.requests.disconnected()
+    this.requests.disconnected(batchRefused ? BATCH_REFUSED : undefined)
     if (this.shut) return this.setState('closed')
     const reconnect = this.options.reconnect
     if (reconnect === false) {
@@ -216,6 +229,7 @@ export class WsConnection implements SocketLink {
 
   // ── incoming ──────────────────────────────────────────────────────────────
   private receive(text: string): void {
+    this.batchUnanswered = false
     for (const frame of parseFrames(text)) this.receiveFrame(frame)
   }
 

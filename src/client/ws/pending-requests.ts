@@ -96,8 +96,8 @@ export class PendingRequests {
     for (const [id, pending] of this.pending) if (!pending.sent) this.transmit(id, pending)
   }
 
-  /** The socket dropped: reads wait to be sent again, calls that were on the wire fail. */
-  disconnected(): void {
+  /** The socket dropped: reads wait to be sent again, calls that were on the wire fail (with `why`, when it is known). */
+  disconnected(why?: string): void {
     for (const [id, pending] of this.pending) {
       if (!pending.sent) continue
       if (pending.kind === 'read') {
@@ -106,7 +106,7 @@ export class PendingRequests {
         this.armConnectTimer(pending, id)
       } else {
         this.settle(id)
-        pending.reject(socketError(`The WebSocket closed before ${pending.label} was answered; it may have run on the server, so it was not retried`))
+        pending.reject(socketError(why ? `${why}; ${pending.label} was not retried` : `The WebSocket closed before ${pending.label} was answered; it may have run on the server, so it was not retried`))
       }
     }
   }
