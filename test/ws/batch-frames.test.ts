@@ -4,8 +4,8 @@
  * come back as one array frame. A socket that never sends a batch never receives one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, startServer, type RunningServer } from './helpers.ts'
-import { counter, realtime, resolveUser, wsRouter } from './ws-router.ts'
+import { FrameClient, sleep, startServer, type RunningServer } from './helpers.ts'
+import { chat, counter, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
 const sockets: FrameClient[] = []
@@ -99,6 +99,47 @@ describe('a batch of frames', () => {
     expect(await framesOf(client, 4)).toEqual([echoed(1, big(1)), echoed(2, big(2)), echoed(3, big(3)), echoed(4, big(4))])
     expect(client.texts.length).toBeGreaterThan(1)
     expect(client.texts.every((text) => text.length < 100_000)).toBe(true)
+  })
+})
+
+describe('the limits of a batching socket', () => {
+  it('a turn that writes hundreds of frames sends them before the turn ends, 256 at most in one frame', async () => {
+    const client = await socket()
+    const room = { room: 'flood' }
+    client.send([{ action: 'subscribe', channel: 'chat', params: room }])
+    expect(await client.next()).toEqual({ subscribed: true, channel: 'chat', params: room })
+    await Promise.all(Array.from({ length: 300 }, (_, i) => realtime.hub.publish(chat, room, { text: `m${i}`, sender: 'server' })))
+    const messages = await framesOf(client, 300)
+    expect(messages.map((m) => (m as { data: { text: string } }).data.text)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`))
+    const sizes = client.texts.slice(1).map((text) => (text.startsWith('[') ? (JSON.parse(text) as unknown[]).length : 1))
+    expect(sizes.length).toBeGreaterThan(1)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(256)
+  })
+
+  it('drops a batching consumer that stops reading before its unsent data passes maxBufferedBytes', async () => {
+    const limit = 256 * 1024
+    const slowServer = await startServer(wsRouter, { resolveUser, hub: realtime.hub, maxBufferedBytes: limit, onError: () => {} })
+    try {
+      const client = await FrameClient.connect(slowServer.wsUrl)
+      const room = { room: 'batched-firehose' }
+      client.send([{ action: 'subscribe', channel: 'chat', params: room }])
+      expect(await client.next()).toMatchObject({ subscribed: true })
+      const [serverSide] = [...slowServer.ws.wss.clients]
+      ;(client.socket as unknown as { _socket: { pause(): void } })._socket.pause()
+      let maxBuffered = 0
+      const text = 'x'.repeat(16 * 1024)
+      for (let i = 0; i < 2000 && slowServer.ws.size > 0; i++) {
+        // Ten messages a turn: they leave as one array frame, which is what the limit must catch.
+        await Promise.all(Array.from({ length: 10 }, () => realtime.hub.publish(chat, room, { text, sender: 'server' })))
+        await sleep(0)
+        maxBuffered = Math.max(maxBuffered, serverSide?.bufferedAmount ?? 0)
+      }
+      expect(slowServer.ws.size).toBe(0)
+      expect(maxBuffered).toBeLessThanOrEqual(limit)
+      expect(maxBuffered).toBeGreaterThan(0)
+    } finally {
+      await slowServer.close()
+    }
   })
 })
 

@@ -7,6 +7,11 @@ import type { Frame } from './frames.ts'
 
 /** Past this many characters a turn's replies go in several frames, each about this size at most. */
 const SPLIT_AT_CHARS = 64 * 1024
+/**
+ * A turn that writes more frames than this (a publish loop, say) sends them at once: the size
+ * of what waits is checked as it leaves, so it must not pile up unchecked until the turn ends.
+ */
+const FLUSH_AT_ITEMS = 256
 
 const textOf = (item: Frame | string): string => (typeof item === 'string' ? item : JSON.stringify(item))
 const arrayOf = (texts: string[]): string => (texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
@@ -23,8 +28,10 @@ export class BatchedReplies {
   constructor(private readonly write: (text: string) => void) {}
 
   add(item: Frame | string): void {
-    if (this.items.push(item) === 1) setImmediate(this.flushAfterCallbacks)
+    const count = this.items.push(item)
+    if (count === 1) setImmediate(this.flushAfterCallbacks)
     if (typeof item === 'string') this.texts++
+    if (count >= FLUSH_AT_ITEMS) this.flush()
   }
 
   private flush(): void {
