@@ -4,8 +4,7 @@
  * consumers are dropped with the server's buffer bounded, and dead peers by the heartbeat.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { WebSocket as ServerSocket } from 'ws'
-import { FrameClient, eventually, sleep, startServer, type RunningServer } from './helpers.ts'
+import { FrameClient, eventually, floodUntilDropped, sleep, startServer, type RunningServer } from './helpers.ts'
 import { chat, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
@@ -119,16 +118,9 @@ describe('resource limits', () => {
     try {
       const client = await FrameClient.connect(slowServer.wsUrl)
       expect(await client.request({ action: 'subscribe', channel: 'chat', params: { room: 'firehose' } })).toMatchObject({ subscribed: true })
-      const [serverSide] = [...slowServer.ws.wss.clients] as ServerSocket[]
-      // The client stops reading: the kernel buffers fill, then the server's own buffer would grow without bound.
-      ;(client.socket as unknown as { _socket: { pause(): void } })._socket.pause()
-      let maxBuffered = 0
       const text = 'x'.repeat(16 * 1024)
-      for (let i = 0; i < 2000 && slowServer.ws.size > 0; i++) {
-        await realtime.hub.publish(chat, { room: 'firehose' }, { text, sender: 'server' })
-        await sleep(0)
-        maxBuffered = Math.max(maxBuffered, serverSide?.bufferedAmount ?? 0)
-      }
+      // The client stops reading: the kernel buffers fill, then the server's own buffer would grow without bound.
+      const maxBuffered = await floodUntilDropped(slowServer, client, () => realtime.hub.publish(chat, { room: 'firehose' }, { text, sender: 'server' }))
       expect(slowServer.ws.size).toBe(0)
       expect(maxBuffered).toBeLessThanOrEqual(limit)
       expect(maxBuffered).toBeGreaterThan(0)

@@ -4,7 +4,7 @@
  * come back as one array frame. A socket that never sends a batch never receives one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, sleep, startServer, type RunningServer } from './helpers.ts'
+import { FrameClient, floodUntilDropped, startServer, type RunningServer } from './helpers.ts'
 import { chat, counter, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
@@ -124,16 +124,11 @@ describe('the limits of a batching socket', () => {
       const room = { room: 'batched-firehose' }
       client.send([{ action: 'subscribe', channel: 'chat', params: room }])
       expect(await client.next()).toMatchObject({ subscribed: true })
-      const [serverSide] = [...slowServer.ws.wss.clients]
-      ;(client.socket as unknown as { _socket: { pause(): void } })._socket.pause()
-      let maxBuffered = 0
       const text = 'x'.repeat(16 * 1024)
-      for (let i = 0; i < 2000 && slowServer.ws.size > 0; i++) {
-        // Ten messages a turn: they leave as one array frame, which is what the limit must catch.
-        await Promise.all(Array.from({ length: 10 }, () => realtime.hub.publish(chat, room, { text, sender: 'server' })))
-        await sleep(0)
-        maxBuffered = Math.max(maxBuffered, serverSide?.bufferedAmount ?? 0)
-      }
+      // Ten messages a turn: they leave as one array frame, which is what the limit must catch.
+      const maxBuffered = await floodUntilDropped(slowServer, client, () =>
+        Promise.all(Array.from({ length: 10 }, () => realtime.hub.publish(chat, room, { text, sender: 'server' }))),
+      )
       expect(slowServer.ws.size).toBe(0)
       expect(maxBuffered).toBeLessThanOrEqual(limit)
       expect(maxBuffered).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { WebSocket } from 'ws'
+import { WebSocket, type RawData } from 'ws'
+import type { WebSocketConstructor } from '../../src/client/ws-transport.ts'
 import { attachWebSocket, type MizanWebSocketServer, type WebSocketOptions } from '../../src/server/adapters/ws.ts'
 import { createNodeHandler } from '../../src/server/adapters/node.ts'
 import type { DispatchOptions } from '../../src/server/dispatch.ts'
@@ -148,4 +149,44 @@ export async function eventually(check: () => void | Promise<void>, ms = 3000): 
       await sleep(20)
     }
   }
+}
+
+/**
+ * Stops reading on `client`'s socket and runs `publishTurn` once a turn until the server drops the
+ * socket (or 2,000 turns pass). Returns the largest buffer the server's side of it held meanwhile.
+ */
+export async function floodUntilDropped(server: RunningServer, client: FrameClient, publishTurn: () => Promise<unknown>): Promise<number> {
+  const [serverSide] = [...server.ws.wss.clients]
+  ;(client.socket as unknown as { _socket: { pause(): void } })._socket.pause()
+  let maxBuffered = 0
+  for (let i = 0; i < 2000 && server.ws.size > 0; i++) {
+    await publishTurn()
+    await sleep(0)
+    maxBuffered = Math.max(maxBuffered, serverSide?.bufferedAmount ?? 0)
+  }
+  return maxBuffered
+}
+
+/** What a `recordingWebSocket` class saw: text frames each way, as the wire carried them, and close codes. */
+export interface SocketLog {
+  sent: string[]
+  received: string[]
+  closes: number[]
+}
+
+/** The `ws` client class for the kernel's `websocket.WebSocket` option, logging into `log`. */
+export function recordingWebSocket(log: SocketLog): WebSocketConstructor {
+  class RecordingSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      this.on('message', (data: RawData) => log.received.push(String(data)))
+      this.on('close', (code: number) => log.closes.push(code))
+    }
+
+    override send(data: string): void {
+      log.sent.push(data)
+      super.send(data)
+    }
+  }
+  return RecordingSocket as unknown as WebSocketConstructor
 }

@@ -4,30 +4,21 @@
  * each result, error, channel frame and reconnect still reaches the part that waits for it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket as WS, type RawData } from 'ws'
 import { createMizanClient } from '../../src/client/mizan-client.ts'
-import { realtimeOf, webSocketTransport, type WebSocketConstructor } from '../../src/client/ws-transport.ts'
+import { realtimeOf, webSocketTransport } from '../../src/client/ws-transport.ts'
 import { MizanError } from '../../src/shared/errors.ts'
-import { eventually, sleep, startServer, type RunningServer } from './helpers.ts'
+import { eventually, recordingWebSocket, sleep, startServer, type RunningServer, type SocketLog } from './helpers.ts'
 import { counter, realtime, resolveUser, wsRouter, type WsRouter } from './ws-router.ts'
 
 let server: RunningServer
 /** Every text frame each way, as the wire carried it. */
-const sent: string[] = []
-const received: string[] = []
-const clients: { connection: { close(): void } }[] = []
-
-class RecordingSocket extends WS {
-  constructor(...args: ConstructorParameters<typeof WS>) {
-    super(...args)
-    this.on('message', (data: RawData) => received.push(String(data)))
-  }
-
-  override send(data: string): void {
-    sent.push(data)
-    super.send(data)
-  }
+const log: SocketLog = { sent: [], received: [], closes: [] }
+const { sent, received } = log
+const clearLog = () => {
+  for (const list of Object.values(log)) list.length = 0
 }
+const RecordingSocket = recordingWebSocket(log)
+const clients: { connection: { close(): void } }[] = []
 
 beforeAll(async () => {
   server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
@@ -35,8 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(() => {
   for (const c of clients.splice(0)) c.connection.close()
-  sent.length = 0
-  received.length = 0
+  clearLog()
 })
 
 function kernel(batch: boolean) {
@@ -46,23 +36,23 @@ function kernel(batch: boolean) {
     headers: { 'x-test-user': 'alice' },
     fetch: () => Promise.reject(new Error('HTTP is not used in these tests')),
     transport: 'websocket',
-    websocket: { connect: webSocketTransport, WebSocket: RecordingSocket as unknown as WebSocketConstructor, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, batch },
+    websocket: { connect: webSocketTransport, WebSocket: RecordingSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, batch },
   })
   const live = realtimeOf(client)
   clients.push(live)
   return { client, live }
 }
 
-const fiveEchoes = (client: ReturnType<typeof kernel>['client']) =>
-  Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (text) => (await client.call('echo', { text })).result.message))
+/** Five calls made together once the socket is open; the log then holds only their frames. */
+async function fiveEchoesOnOpenSocket(client: ReturnType<typeof kernel>['client']): Promise<string[]> {
+  await client.call('ping')
+  clearLog()
+  return Promise.all(['a', 'b', 'c', 'd', 'e'].map(async (text) => (await client.call('echo', { text })).result.message))
+}
 
 describe('websocket: { batch: true }', () => {
   it('sends calls made together as one frame and reads their replies from one frame', async () => {
-    const { client } = kernel(true)
-    await client.call('ping')
-    sent.length = 0
-    received.length = 0
-    expect(await fiveEchoes(client)).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(await fiveEchoesOnOpenSocket(kernel(true).client)).toEqual(['a', 'b', 'c', 'd', 'e'])
     expect(sent).toHaveLength(1)
     expect(JSON.parse(sent[0]!)).toHaveLength(5)
     expect(received).toHaveLength(1)
@@ -70,11 +60,7 @@ describe('websocket: { batch: true }', () => {
   })
 
   it('without it, the same calls take a frame each (the default, which a Python server reads)', async () => {
-    const { client } = kernel(false)
-    await client.call('ping')
-    sent.length = 0
-    received.length = 0
-    expect(await fiveEchoes(client)).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(await fiveEchoesOnOpenSocket(kernel(false).client)).toEqual(['a', 'b', 'c', 'd', 'e'])
     expect(sent).toHaveLength(5)
     expect(received).toHaveLength(5)
     expect([...sent, ...received].some((text) => text.startsWith('['))).toBe(false)

@@ -5,30 +5,19 @@
  * reads are answered, later calls succeed. PROTOCOL.md §15.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WebSocket as WS } from 'ws'
 import { createMizanClient } from '../../../src/client/index.ts'
-import { realtimeOf, webSocketTransport, type WebSocketConstructor } from '../../../src/client/ws-transport.ts'
+import { realtimeOf, webSocketTransport } from '../../../src/client/ws-transport.ts'
+import { recordingWebSocket, type SocketLog } from '../../ws/helpers.ts'
 import type { izanaFixtureRouter } from '../replay/izana-fixture-router.ts'
 import { startPythonBackend, type PythonBackend } from './python-backend.ts'
 
 type Fixture = typeof izanaFixtureRouter
 
 let backend: PythonBackend
-const sent: string[] = []
-const closes: number[] = []
+const log: SocketLog = { sent: [], received: [], closes: [] }
+const { sent, closes } = log
+const RecordingSocket = recordingWebSocket(log)
 const clients: { connection: { close(): void } }[] = []
-
-class RecordingSocket extends WS {
-  constructor(...args: ConstructorParameters<typeof WS>) {
-    super(...args)
-    this.on('close', (code: number) => closes.push(code))
-  }
-
-  override send(data: string): void {
-    sent.push(data)
-    super.send(data)
-  }
-}
 
 beforeAll(async () => {
   backend = await startPythonBackend()
@@ -38,8 +27,7 @@ afterAll(async () => {
 })
 afterEach(() => {
   for (const c of clients.splice(0)) c.connection.close()
-  sent.length = 0
-  closes.length = 0
+  for (const list of Object.values(log)) list.length = 0
 })
 
 function socketClient(batch: boolean) {
@@ -47,7 +35,7 @@ function socketClient(batch: boolean) {
     dialect: 'izana',
     baseUrl: backend.baseUrl,
     transport: 'websocket',
-    websocket: { connect: webSocketTransport, WebSocket: RecordingSocket as unknown as WebSocketConstructor, reconnect: { baseDelayMs: 20, maxDelayMs: 100 }, batch },
+    websocket: { connect: webSocketTransport, WebSocket: RecordingSocket, reconnect: { baseDelayMs: 20, maxDelayMs: 100 }, batch },
   })
   clients.push(realtimeOf(client))
   return client
