@@ -38,9 +38,10 @@ export interface WebSocketClientOptions {
   /** Reconnect with exponential backoff and jitter (default on: 250 ms doubling to 10 s). `false` stays closed. */
   reconnect?: false | { baseDelayMs?: number; maxDelayMs?: number }
   /**
-   * Send the frames written in one tick as one batch, a JSON array, and read batched replies
-   * (PROTOCOL.md §15): one frame each way for a burst of calls. Mizan for TypeScript servers
-   * only: a Python server closes the socket on a batch. Default `false`.
+   * Send the frames written in one turn of the event loop as one batch, a JSON array, and read
+   * batched replies (PROTOCOL.md §15): one frame each way for a burst of calls. For Mizan for
+   * TypeScript servers: a Python server closes the socket on a batch (1011), after which this
+   * client fails the calls of that batch, saying so, and stops batching. Default `false`.
    */
   batch?: boolean
   /** How long a request waits for a socket before it fails with NETWORK_ERROR (default 10 s). */

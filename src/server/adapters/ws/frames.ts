@@ -4,9 +4,9 @@ import { MizanError } from '../../../shared/errors.ts'
 import { parseJsonBody } from '../../json-body.ts'
 
 export type Frame = Record<string, unknown>
+export type RpcId = string | number
 
 export const NOT_A_FRAME = 'Frame must be a JSON object'
-export type RpcId = string | number
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
