@@ -21,7 +21,8 @@ const RecordingSocket = recordingWebSocket(log)
 const clients: { connection: { close(): void } }[] = []
 
 beforeAll(async () => {
-  server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
+  // Room for the 40-call burst below (the default is 32 requests in flight per socket).
+  server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub, maxInFlight: 64 })
 })
 afterAll(() => server.close())
 afterEach(() => {
@@ -64,6 +65,15 @@ describe('websocket: { batch: true }', () => {
     expect(sent).toHaveLength(5)
     expect(received).toHaveLength(5)
     expect([...sent, ...received].some((text) => text.startsWith('['))).toBe(false)
+  })
+
+  it('sends at most 32 frames a batch, so a burst stays within the server\'s maxBatchFrames', async () => {
+    const { client } = kernel(true)
+    await client.call('ping')
+    clearLog()
+    const texts = Array.from({ length: 40 }, (_, i) => `t${i}`)
+    expect(await Promise.all(texts.map(async (text) => (await client.call('echo', { text })).result.message))).toEqual(texts)
+    expect(sent.map((text) => (JSON.parse(text) as unknown[]).length)).toEqual([32, 8])
   })
 
   it('settles each call of a batch with its own result or error', async () => {

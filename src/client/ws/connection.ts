@@ -16,6 +16,8 @@ import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketL
 import type { Wire } from './wire.ts'
 
 const OPEN = 1
+/** Frames per batch, at most: half the server's default `maxBatchFrames`, which refuses a longer batch whole. */
+const MAX_BATCH_FRAMES = 32
 const BATCH_REFUSED = 'The server closed the socket (1011) on a batch of frames: it does not read batches (a Python backend?), so websocket.batch is off for this client now'
 /**
  * After the calls of this turn: promise chains that end in a send (an async call path) still
@@ -48,7 +50,7 @@ export class WsConnection implements SocketLink {
     if (texts.length === 0 || !this.socket || this.socket.readyState !== OPEN) return
     if (texts.length === 1) return this.socket.send(texts[0]!)
     this.batchUnanswered = true
-    this.socket.send(`[${texts.join(',')}]`)
+    for (let at = 0; at < texts.length; at += MAX_BATCH_FRAMES) this.socket.send(`[${texts.slice(at, at + MAX_BATCH_FRAMES).join(',')}]`)
   }
 
   /** The shared socket: its status, and `close()` to shut it for good. */

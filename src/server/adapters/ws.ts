@@ -44,7 +44,10 @@ export interface WebSocketOptions<TUser extends MizanUser = MizanUser> extends D
   maxSubscriptions?: number
   /** RPC and ctx requests in flight per socket (default 32). */
   maxInFlight?: number
-  /** Frames in one batch, a JSON array of frames (PROTOCOL.md §15); a longer one is refused whole (default 64). */
+  /**
+   * Frames in one batch, a JSON array of frames (PROTOCOL.md §15); a longer one is refused whole
+   * (default 64). Mizan's client sends at most 32 a batch: keep this at 32 or more.
+   */
   maxBatchFrames?: number
   /** A socket whose unsent data would pass this is dropped as a slow consumer (default 1 MiB). */
   maxBufferedBytes?: number
