@@ -18,7 +18,7 @@ import type { Wire } from './wire.ts'
 const OPEN = 1
 /** Frames per batch, at most: half the server's default `maxBatchFrames`, which refuses a longer batch whole. */
 const MAX_BATCH_FRAMES = 32
-const BATCH_REFUSED = 'The server closed the socket (1011) on a batch of frames: it does not read batches (a Python backend?), so websocket.batch is off for this client now'
+const BATCH_REFUSED = 'The server closed the socket (1011) on a batch: it reads no batches (Python?), so websocket.batch is now off'
 /**
  * After the calls of this turn: promise chains that end in a send (an async call path) still
  * join the batch. setImmediate where it exists (node); otherwise a zero timeout, as tRPC's wsLink.

@@ -63,7 +63,7 @@ describe('kernel socket → Python', () => {
       expect(outcome.status).toBe('rejected')
       const reason = (outcome as PromiseRejectedResult).reason as { code: string; message: string }
       expect(reason.code).toBe('NETWORK_ERROR')
-      expect(reason.message).toMatch(/closed the socket \(1011\) on a batch of frames: it does not read batches \(a Python backend\?\), so websocket.batch is off for this client now; call 'ws_echo' was not retried/)
+      expect(reason.message).toBe("The server closed the socket (1011) on a batch: it reads no batches (Python?), so websocket.batch is now off; call 'ws_echo' was not retried")
     }
     expect(live).toEqual({ status: 'fulfilled', value: { live_status: { online: 3 } } })
 
