@@ -174,6 +174,18 @@ describe('connection.reconnect()', () => {
   })
 })
 
+describe('more requests at once than the server keeps in flight (maxInFlight, 32 by default)', () => {
+  it('used to fail the extra calls with "Too many requests in flight"; the client now holds them until replies free a slot', async () => {
+    for (const batch of [false, true]) {
+      const { client } = kernel({ transport: 'websocket', websocket: { batch } })
+      const texts = Array.from({ length: 50 }, (_, i) => `slow ${i}`)
+      const outcomes = await Promise.allSettled(texts.map((text) => client.call('slowEcho', { text, ms: 30 })))
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([])
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.result.text : undefined))).toEqual(texts)
+    }
+  })
+})
+
 describe('a dropped socket', () => {
   const dropAll = (s: RunningServer) => {
     for (const socket of s.ws.wss.clients) socket.terminate()

@@ -18,9 +18,17 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
+/**
+ * Requests sent and not yet answered, at most: the server's default `maxInFlight` (32) answers
+ * any beyond it with an error, so the rest wait here until a reply frees a slot.
+ */
+const MAX_ON_WIRE = 32
+
 export class PendingRequests {
   private nextId = 1
   private readonly pending = new Map<string, Pending>()
+  /** Ids sent and not yet answered by the server (an aborted request keeps its slot until then). */
+  private readonly onWire = new Set<string>()
 
   constructor(
     private readonly wire: Wire,
@@ -41,14 +49,17 @@ export class PendingRequests {
     if (pending.timer) clearTimeout(pending.timer)
     const ms = this.options.connectTimeoutMs ?? 10_000
     pending.timer = setTimeout(() => {
-      if (!this.pending.has(id) || pending.sent) return
+      // Open by now, it is waiting for a slot instead (after a reconnect with more than fit).
+      if (!this.pending.has(id) || pending.sent || this.wire.status === 'open') return
       this.settle(id)
       pending.reject(socketError(`No WebSocket connection within ${ms} ms for ${pending.label}`))
     }, ms)
   }
 
   private transmit(id: string, pending: Pending): void {
+    if (this.onWire.size >= MAX_ON_WIRE) return
     if (this.wire.send({ ...pending.frame, id })) {
+      this.onWire.add(id)
       pending.sent = true
       if (pending.timer) clearTimeout(pending.timer)
       pending.timer = undefined
@@ -74,7 +85,8 @@ export class PendingRequests {
         pending.reject = (error) => (done(), reject(error))
       }
       if (this.wire.status === 'open') this.transmit(id, pending)
-      if (!pending.sent) {
+      // One held back for want of a slot goes when a reply frees one: no connection to wait for.
+      if (!pending.sent && this.onWire.size < MAX_ON_WIRE) {
         this.armConnectTimer(pending, id)
         this.wire.ensureOpen()
       }
@@ -85,19 +97,25 @@ export class PendingRequests {
   reply(frame: Frame): void {
     const id = String(frame['id'])
     const pending = this.pending.get(id)
-    if (!pending) return
-    this.settle(id)
-    if (frame['ok'] === true) pending.resolve(frame)
-    else pending.reject(errorFromFrame(frame['error']))
+    if (pending) {
+      this.settle(id)
+      if (frame['ok'] === true) pending.resolve(frame)
+      else pending.reject(errorFromFrame(frame['error']))
+    }
+    if (this.onWire.delete(id) && this.wire.status === 'open') this.sendUnsent()
   }
 
-  /** On (re)open: whatever waits for the socket. */
+  /** On (re)open, or when a slot frees: whatever waits, oldest first, as far as the slots go. */
   sendUnsent(): void {
-    for (const [id, pending] of this.pending) if (!pending.sent) this.transmit(id, pending)
+    for (const [id, pending] of this.pending) {
+      if (this.onWire.size >= MAX_ON_WIRE) return
+      if (!pending.sent) this.transmit(id, pending)
+    }
   }
 
   /** The socket dropped: reads wait to be sent again, calls that were on the wire fail (with `why`, when it is known). */
   disconnected(why?: string): void {
+    this.onWire.clear()
     for (const [id, pending] of this.pending) {
       if (!pending.sent) continue
       if (pending.kind === 'read') {
