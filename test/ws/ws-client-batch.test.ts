@@ -21,8 +21,7 @@ const RecordingSocket = recordingWebSocket(log)
 const clients: { connection: { close(): void } }[] = []
 
 beforeAll(async () => {
-  // Room for the 40-call burst below (the default is 32 requests in flight per socket).
-  server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub, maxInFlight: 64 })
+  server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
 })
 afterAll(() => server.close())
 afterEach(() => {
