@@ -42,7 +42,7 @@ export interface WebSocketOptions<TUser extends MizanUser = MizanUser> extends D
   hardMaxFrameBytes?: number
   /** Channel subscriptions plus context watches per socket (default 100). */
   maxSubscriptions?: number
-  /** RPC and ctx requests in flight per socket (default 32). */
+  /** RPC and ctx requests in flight per socket (default 32). Mizan's client keeps at most 32 unanswered: keep this at 32 or more. */
   maxInFlight?: number
   /**
    * Frames in one batch, a JSON array of frames (PROTOCOL.md §15); a longer one is refused whole
