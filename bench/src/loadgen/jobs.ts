@@ -50,7 +50,7 @@ export interface LatencyResult {
 
 export interface WsRpcJob {
   type: 'ws-rpc'
-  protocol: 'mizan' | 'mizan-batch' | 'trpc' | 'echo'
+  protocol: 'mizan' | 'mizan-batch' | 'trpc' | 'echo' | 'echo-batch'
   url: string
   fn: string
   payload: unknown

@@ -108,6 +108,8 @@ function protocolFor(job: WsRpcJob): RpcProtocol {
       }
     case 'echo':
       return exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true)
+    case 'echo-batch':
+      return { ...exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true), batch: (frames) => `[${frames.join(',')}]` }
   }
 }
 

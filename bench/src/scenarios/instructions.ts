@@ -82,7 +82,7 @@ export async function runInstructions(gen: LoadGen, o: BenchOptions): Promise<Sc
   const notes = [
     ratioNote('HTTP', http, 'mizan', [['bare', 'bare'], ['trpc', 'tRPC'], ['orpc', 'oRPC']]),
     ratioNote('WS, a frame per call', ws, 'mizan', [['ws-bare', 'bare ws'], ['trpc', 'tRPC']]),
-    ratioNote('WS, Mizan with batch: true', ws, 'mizan-batch', [['trpc', 'tRPC']]),
+    ratioNote('WS, Mizan with batch: true', ws, 'mizan-batch', [['ws-bare-batch', 'bare ws with array frames'], ['trpc', 'tRPC']]),
     `Each server runs alone under valgrind --tool=callgrind (bundled by esbuild), warmed up with ${WARMUP_BATCHES} batches, then counted over ${repeats} batches of exactly that many requests from the load generator (${o.connections} connections × ${o.pipelining} in flight, as in the timed runs). The count is of node's main thread: what the kernel does for the socket calls and V8's background threads (optimizing compiler, concurrent GC) are not in it, and those are the same for every server.`,
   ]
   return { id: 'instr', title, settings: { light, repeats }, rows, goals: [], notes }

@@ -24,10 +24,11 @@ export const WS_PEERS = [
   { name: 'trpc', kind: 'trpc', args: ['--ws'], protocol: 'trpc', fn: 'echo', path: '/', label: 'tRPC 11 (applyWSSHandler)' },
   { name: 'mizan', kind: 'mizan', args: ['--ws'], protocol: 'mizan', fn: 'echo_ws', path: MIZAN_WS_PATH, label: 'Mizan (adapters/ws.ts), a frame per call' },
   { name: 'mizan-batch', kind: 'mizan', args: ['--ws'], protocol: 'mizan-batch', fn: 'echo_ws', path: MIZAN_WS_PATH, label: 'Mizan, client batch: true' },
+  { name: 'ws-bare-batch', kind: 'ws-bare', args: [], protocol: 'echo-batch', fn: 'echo', path: '/', label: 'bare ws, array frames (the floor for batches)' },
 ] as const
 
 /** Peers measured on another peer's server process. */
-const SHARES_SERVER: Partial<Record<(typeof WS_PEERS)[number]['name'], (typeof WS_PEERS)[number]['name']>> = { 'mizan-batch': 'mizan' }
+const SHARES_SERVER: Partial<Record<(typeof WS_PEERS)[number]['name'], (typeof WS_PEERS)[number]['name']>> = { 'mizan-batch': 'mizan', 'ws-bare-batch': 'ws-bare' }
 
 export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResult> {
   const servers: ServerProc[] = []
@@ -96,8 +97,8 @@ export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResu
       rows.push(row('ws', peer.label, 'RPCs per server CPU-second', 'req/s', perCpu(peer.name)))
     }
     notes.push(
-      `RPCs per server CPU-second (the per-RPC cost with contention factored out): Mizan batched ÷ tRPC ${median(pairedRatios(perCpu('mizan-batch'), perCpu('trpc'))).toFixed(2)}; Mizan with a frame per call ÷ tRPC ${median(pairedRatios(perCpu('mizan'), perCpu('trpc'))).toFixed(2)}, ÷ bare ws ${median(pairedRatios(perCpu('mizan'), perCpu('ws-bare'))).toFixed(2)}.`,
-      `Mizan with a frame per call (the client's default, which a Python backend also reads) ÷ tRPC: ${median(pairedRatios(rps['mizan']!, rps['trpc']!)).toFixed(2)} in req/s.`,
+      `RPCs per server CPU-second (the per-RPC cost with contention factored out): Mizan batched ÷ tRPC ${median(pairedRatios(perCpu('mizan-batch'), perCpu('trpc'))).toFixed(2)}, ÷ bare ws with array frames ${median(pairedRatios(perCpu('mizan-batch'), perCpu('ws-bare-batch'))).toFixed(2)}; Mizan with a frame per call ÷ tRPC ${median(pairedRatios(perCpu('mizan'), perCpu('trpc'))).toFixed(2)}, ÷ bare ws ${median(pairedRatios(perCpu('mizan'), perCpu('ws-bare'))).toFixed(2)}.`,
+      `In req/s: Mizan with a frame per call (the client's default, which a Python backend also reads) ÷ tRPC ${median(pairedRatios(rps['mizan']!, rps['trpc']!)).toFixed(2)}; Mizan batched ÷ bare ws with array frames ${median(pairedRatios(rps['mizan-batch']!, rps['ws-bare-batch']!)).toFixed(2)}.`,
     )
 
     goals.push(ratioGoal('ws-trpc', 'WS RPC req/s ÷ tRPC 11 over ws (both clients batching)', '≥ 4.0', pairedRatios(rps['mizan-batch']!, rps['trpc']!), (v) => v >= 4))
