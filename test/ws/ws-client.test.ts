@@ -184,6 +184,21 @@ describe('more requests at once than the server keeps in flight (maxInFlight, 32
       expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.result.text : undefined))).toEqual(texts)
     }
   })
+
+  it('fails the ones still waiting for a slot after connectTimeoutMs when the server goes away, instead of holding them forever', async () => {
+    const own = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
+    const { client } = kernel({ transport: 'websocket', websocket: { url: own.wsUrl, connectTimeoutMs: 300 } })
+    // Made on an open socket: the eight that do not fit wait for a slot, with no connection timer.
+    await client.call('ping')
+    const calls = Array.from({ length: 40 }, (_, i) => client.call('slowEcho', { text: `${i}`, ms: 2000 }))
+    await sleep(100)
+    await own.close()
+    const outcomes = await Promise.race([Promise.allSettled(calls), sleep(3000).then(() => 'still waiting' as const)])
+    expect(outcomes).not.toBe('still waiting')
+    const messages = (outcomes as PromiseSettledResult<unknown>[]).map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'answered'))
+    expect(messages.filter((m) => m.includes('it may have run on the server'))).toHaveLength(32)
+    expect(messages.filter((m) => m.includes('No WebSocket connection within 300 ms'))).toHaveLength(8)
+  })
 })
 
 describe('a dropped socket', () => {

@@ -117,7 +117,11 @@ export class PendingRequests {
   disconnected(why?: string): void {
     this.onWire.clear()
     for (const [id, pending] of this.pending) {
-      if (!pending.sent) continue
+      if (!pending.sent) {
+        // One that waited for a slot now waits for a connection, for as long as any other.
+        if (!pending.timer) this.armConnectTimer(pending, id)
+        continue
+      }
       if (pending.kind === 'read') {
         // Reads are safe to send again once the socket is back.
         pending.sent = false
