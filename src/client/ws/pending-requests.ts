@@ -118,8 +118,8 @@ export class PendingRequests {
     this.onWire.clear()
     for (const [id, pending] of this.pending) {
       if (!pending.sent) {
-        // One that waited for a slot now waits for a connection, for as long as any other.
-        if (!pending.timer) this.armConnectTimer(pending, id)
+        // The socket was open, so it waited for a slot: now it waits for a connection, as long as any other.
+        this.armConnectTimer(pending, id)
         continue
       }
       if (pending.kind === 'read') {
