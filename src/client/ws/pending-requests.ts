@@ -49,8 +49,12 @@ export class PendingRequests {
     if (pending.timer) clearTimeout(pending.timer)
     const ms = this.options.connectTimeoutMs ?? 10_000
     pending.timer = setTimeout(() => {
+      if (!this.pending.has(id) || pending.sent) return
       // Open by now, it is waiting for a slot instead (after a reconnect with more than fit).
-      if (!this.pending.has(id) || pending.sent || this.wire.status === 'open') return
+      if (this.wire.status === 'open') {
+        pending.timer = undefined
+        return
+      }
       this.settle(id)
       pending.reject(socketError(`No WebSocket connection within ${ms} ms for ${pending.label}`))
     }, ms)
@@ -118,8 +122,9 @@ export class PendingRequests {
     this.onWire.clear()
     for (const [id, pending] of this.pending) {
       if (!pending.sent) {
-        // The socket was open, so it waited for a slot: now it waits for a connection, as long as any other.
-        this.armConnectTimer(pending, id)
+        // One that waited for a slot now waits for a connection, as long as any other (a request
+        // already waiting for one keeps its timer: reconnect attempts must not restart it).
+        if (!pending.timer) this.armConnectTimer(pending, id)
         continue
       }
       if (pending.kind === 'read') {
