@@ -185,13 +185,15 @@ describe('more requests at once than the server keeps in flight (maxInFlight, 32
     }
   })
 
-  it('fails the ones still waiting for a slot after connectTimeoutMs when the server goes away, instead of holding them forever', async () => {
+  it.each([
+    ['made on an open socket (the eight that do not fit wait with no connection timer)', true, 100],
+    ['made before the socket opened (their first timer runs out while it is open)', false, 450],
+  ])('fails the ones still waiting for a slot after connectTimeoutMs when the server goes away: %s', async (_when, openFirst, waitMs) => {
     const own = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
     const { client } = kernel({ transport: 'websocket', websocket: { url: own.wsUrl, connectTimeoutMs: 300 } })
-    // Made on an open socket: the eight that do not fit wait for a slot, with no connection timer.
-    await client.call('ping')
+    if (openFirst) await client.call('ping')
     const calls = Array.from({ length: 40 }, (_, i) => client.call('slowEcho', { text: `${i}`, ms: 2000 }))
-    await sleep(100)
+    await sleep(waitMs)
     await own.close()
     const outcomes = await Promise.race([Promise.allSettled(calls), sleep(3000).then(() => 'still waiting' as const)])
     expect(outcomes).not.toBe('still waiting')
