@@ -91,25 +91,28 @@ interface RpcProtocol {
 function protocolFor(job: WsRpcJob): RpcProtocol {
   const args = JSON.stringify(job.payload)
   const fn = JSON.stringify(job.fn)
+  const asArray = (frames: string[]) => `[${frames.join(',')}]`
+  // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
+  const mizan = () => exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true)
+  const echo = () => exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true)
   switch (job.protocol) {
     case 'mizan':
-      // docs/PROTOCOL.md §9: {"action":"rpc","id","fn","args"} → {"id","ok":true,"data":{"result"}}
-      return exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true)
+      return mizan()
     case 'mizan-batch':
       // The client's `websocket: { batch: true }` (PROTOCOL.md §15): the frames of one turn as one
       // JSON array, and the replies the server writes in one turn come back as one.
-      return { ...exactReplies((id) => `{"action":"rpc","id":${id},"fn":${fn},"args":${args}}`, (msg) => msg['ok'] === true), batch: (frames) => `[${frames.join(',')}]` }
+      return { ...mizan(), batch: asArray }
     case 'trpc':
       // tRPC 11 over ws: {"id","method":"mutation","params":{"path","input"}} → {"id","result":{"type":"data","data"}}.
       // Its wsLink sends the calls made in one tick as one array frame; the server answers each alone.
       return {
         ...exactReplies((id) => `{"id":${id},"method":"mutation","params":{"path":${fn},"input":${args}}}`, (msg) => (msg['result'] as { type?: string } | undefined)?.type === 'data'),
-        batch: (frames) => `[${frames.join(',')}]`,
+        batch: asArray,
       }
     case 'echo':
-      return exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true)
+      return echo()
     case 'echo-batch':
-      return { ...exactReplies((id) => `{"id":${id},"args":${args}}`, (msg) => msg['ok'] === true), batch: (frames) => `[${frames.join(',')}]` }
+      return { ...echo(), batch: asArray }
   }
 }
 
