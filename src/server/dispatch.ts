@@ -11,7 +11,7 @@ import { createCsrfCheck, SAFE_METHODS, sessionResponse } from './csrf-session.t
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { createDispatchCore, RESPONSE_HEADERS, type DispatchCore, type Invocation } from './dispatch-core.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
-import { errorResponse, jsonResponse, type WireResponse } from './http-parts.ts'
+import { errorResponse, isMultipartType, jsonResponse, type WireResponse } from './http-parts.ts'
 import { parseJsonBody } from './json-body.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
@@ -54,7 +54,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   async function call(req: MizanRequest): Promise<DispatchResult> {
     const contentType = req.headers.get('content-type') ?? ''
     let body: unknown
-    if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    if (isMultipartType(contentType)) {
       body = await readMultipart(req, contentType)
     } else {
       const text = await req.readBody()

@@ -10,6 +10,14 @@ export interface WireResponse {
 
 export const JSON_CONTENT_TYPE = 'application/json'
 
+const MULTIPART = 'multipart/form-data'
+
+/** Whether a Content-Type is a form post; JSON calls, nearly all of them, are told apart by the first letter. */
+export function isMultipartType(contentType: string): boolean {
+  // 0x20 folds an ASCII letter to lowercase: 'M' and 'm' both give 'm' (0x6d).
+  return (contentType.charCodeAt(0) | 0x20) === 0x6d && contentType.slice(0, MULTIPART.length).toLowerCase() === MULTIPART
+}
+
 export function jsonResponse(status: number, body: unknown, headers?: Record<string, string | string[]>): WireResponse {
   const base: Record<string, string | string[]> = { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' }
   return { status, headers: headers ? Object.assign(base, headers) : base, body: JSON.stringify(body) }

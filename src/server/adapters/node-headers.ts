@@ -1,6 +1,20 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
 /**
+ * Node keys headers in lowercase. Callers pass a handful of constant names ('X-Mizan-Superjson'),
+ * so each name is lowered once and remembered; the bound keeps odd callers from growing it.
+ */
+const lowered = new Map<string, string>()
+function lowerName(name: string): string {
+  let lower = lowered.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    if (lowered.size < 256) lowered.set(name, lower)
+  }
+  return lower
+}
+
+/**
  * A read-mostly `Headers` over node's already-parsed header object. Building a real `Headers`
  * for every request costs more than the rest of routing; most requests read two or three
  * headers. Writes fall back to a real `Headers` copy.
@@ -23,14 +37,14 @@ export class NodeHeaders implements Headers {
 
   get(name: string): string | null {
     if (this.copy) return this.copy.get(name)
-    const value = this.raw[name.toLowerCase()]
+    const value = this.raw[lowerName(name)]
     if (value === undefined) return null
     // Headers joins repeated values with ", " (set-cookie aside, which requests do not carry).
     return Array.isArray(value) ? value.join(', ') : value
   }
 
   has(name: string): boolean {
-    return this.copy ? this.copy.has(name) : this.raw[name.toLowerCase()] !== undefined
+    return this.copy ? this.copy.has(name) : this.raw[lowerName(name)] !== undefined
   }
 
   getSetCookie(): string[] {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
-import { BodyTooLargeError, type WireResponse } from '../http-parts.ts'
+import { BodyTooLargeError, isMultipartType, type WireResponse } from '../http-parts.ts'
 import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
@@ -210,7 +210,7 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
     const rawUrl = (req as ExpressRequestLike).originalUrl ?? req.url ?? '/'
     if (fastPathOk && rawUrl === callPath && req.method === 'POST' && !req.readableEnded) {
       const contentType = req.headers['content-type']
-      if (!contentType || !contentType.toLowerCase().startsWith('multipart/form-data')) return fastCall(req, res, rawUrl, next)
+      if (!contentType || !isMultipartType(contentType)) return fastCall(req, res, rawUrl, next)
     }
     const url = new URL(rawUrl, 'http://localhost')
     const method = req.method ?? 'GET'

@@ -27,6 +27,18 @@ describe('node:http adapter', () => {
     expect(await res.json()).toMatchObject({ error: true, code: 'NOT_FOUND' })
   })
 
+  it('reads a form post whatever the case of its Content-Type', async () => {
+    const boundary = 'mizan-test-boundary'
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="fn"', '', 'echo', `--${boundary}`, 'Content-Disposition: form-data; name="text"', '', 'hi', `--${boundary}--`, ''].join('\r\n')
+    for (const type of ['multipart/form-data', 'Multipart/Form-Data', 'MULTIPART/FORM-DATA']) {
+      const res = await fetch(`${base.url}/api/mizan/call/`, { method: 'POST', headers: { 'Content-Type': `${type}; boundary=${boundary}` }, body })
+      expect(await res.json()).toEqual({ result: { message: 'hi' } })
+    }
+    // Not a form: read as JSON, so a JSON body under a look-alike type still calls.
+    const json = await fetch(`${base.url}/api/mizan/call/`, { method: 'POST', headers: { 'Content-Type': 'multipart/mixed' }, body: '{"fn":"ping"}' })
+    expect(await json.json()).toEqual({ result: { pong: true } })
+  })
+
   it('refuses an oversized body with 413 and keeps serving', async () => {
     const res = await fetch(`${base.url}/api/mizan/call/`, { method: 'POST', body: JSON.stringify({ fn: 'echo', args: { text: 'x'.repeat(5000) } }) })
     expect(res.status).toBe(413)
