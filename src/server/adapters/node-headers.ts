@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { ownValue } from '../../shared/own-lists.ts'
 
 /**
  * Node keys headers in lowercase. Callers pass a handful of constant names ('X-Mizan-Superjson'),
@@ -37,14 +38,15 @@ export class NodeHeaders implements Headers {
 
   get(name: string): string | null {
     if (this.copy) return this.copy.get(name)
-    const value = this.raw[lowerName(name)]
+    // Own keys only: node's header object has a prototype, and `constructor` is not a header.
+    const value = ownValue(this.raw, lowerName(name))
     if (value === undefined) return null
     // Headers joins repeated values with ", " (set-cookie aside, which requests do not carry).
     return Array.isArray(value) ? value.join(', ') : value
   }
 
   has(name: string): boolean {
-    return this.copy ? this.copy.has(name) : this.raw[lowerName(name)] !== undefined
+    return this.copy ? this.copy.has(name) : ownValue(this.raw, lowerName(name)) !== undefined
   }
 
   getSetCookie(): string[] {

@@ -26,3 +26,15 @@ describe('NodeHeaders over node’s lowercase header object', () => {
     expect(many.get('X-Custom-299')).toBe('late')
   })
 })
+
+describe('NodeHeaders and names that objects inherit', () => {
+  it("answers null for 'constructor', 'toString' and '__proto__' unless the request sent them", () => {
+    const headers = new NodeHeaders({ 'content-type': 'application/json' })
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(headers.get(name)).toBeNull()
+      expect(headers.has(name)).toBe(false)
+    }
+    const sent = new NodeHeaders({ constructor: 'sent' })
+    expect(sent.get('Constructor')).toBe('sent')
+  })
+})
