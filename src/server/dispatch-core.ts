@@ -14,6 +14,7 @@ import { executeFunction, executeMaybeSync, type ErrorReporter } from './execute
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
 import { coerceQueryValue } from './schema.ts'
+import { isResponse } from './is-response.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
 export interface Invocation {
@@ -96,7 +97,7 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     // A refused form submit changed nothing: no invalidation, merge, purge or live notice.
     const refused = reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined
     const invalidate = refused ? [] : resolveInvalidation(router, reg, args)
-    if (result instanceof Response) {
+    if (isResponse(result)) {
       const body: CallSuccessBody = { result: null }
       if (invalidate.length) body.invalidate = invalidate
       const invocation: Invocation = { body, response: result, invalidate }
@@ -220,7 +221,7 @@ function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<s
   for (const [wireName, index] of order) {
     const outcome = settled[index] as Settled & { ok: true }
     const value = outcome.value
-    bundle[wireName] = value instanceof Response ? null : value
+    bundle[wireName] = isResponse(value) ? null : value
   }
   return bundle
 }

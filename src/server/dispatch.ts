@@ -15,6 +15,7 @@ import { errorResponse, isMultipartType, jsonResponse, type WireResponse } from 
 import { parseJsonBody } from './json-body.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
+import { isResponse } from './is-response.ts'
 
 export type { DispatchOptions, InvalidationEvent, MizanRequest, UserResolver } from './dispatch-types.ts'
 export type { DispatchCore, Invocation } from './dispatch-core.ts'
@@ -151,7 +152,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     }
     const ctx = await requestContext(req, match.params)
     const result = await execute(match.reg, match.params, ctx)
-    return result instanceof Response ? result : jsonResponse(200, result)
+    return isResponse(result) ? result : jsonResponse(200, result)
   }
 
   async function route(req: MizanRequest): Promise<DispatchResult | null> {

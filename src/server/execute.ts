@@ -2,6 +2,7 @@ import { MizanError } from '../shared/errors.ts'
 import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
 import type { RegisteredFunction } from './router.ts'
 import { coerceLaxValue, validateMaybeSync, type ValidationOutcome } from './schema.ts'
+import { isResponse } from './is-response.ts'
 
 /**
  * `'lax'` (default) converts top-level scalar args the way Pydantic's lax mode does ("2" → 2,
@@ -168,7 +169,7 @@ function runHandler(reg: RegisteredFunction, input: unknown, ctx: RequestContext
 }
 
 function checkOutput(reg: RegisteredFunction, output: unknown, report: ErrorReporter): unknown {
-  if (output instanceof Response) return output
+  if (isResponse(output)) return output
   const schema = reg.fn.options.output
   // A wrapped result (a form's `{success, data}`) is checked on the part the schema describes.
   const described = reg.fn.options.outputOf ? reg.fn.options.outputOf(output) : output

@@ -3,6 +3,7 @@ import type { MizanUser } from '../defineClient.ts'
 import { BodyTooLargeError } from '../http-parts.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import type { AnyServerRouter } from '../router.ts'
+import { isResponse } from '../is-response.ts'
 
 export type FetchHandlerOptions<TUser extends MizanUser> = DispatchOptions<TUser>
 
@@ -27,7 +28,7 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 }
 
 function toResponse(result: DispatchResult): Response {
-  if (result instanceof Response) return result
+  if (isResponse(result)) return result
   const headers = new Headers()
   for (const [name, value] of Object.entries(result.headers)) {
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)

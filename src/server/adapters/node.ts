@@ -6,6 +6,7 @@ import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
 import type { AnyServerRouter } from '../router.ts'
+import { isResponse } from '../is-response.ts'
 
 /** Express keeps the full path here when a router is mounted under a sub-path, and a body parser the body. */
 type ExpressRequestLike = IncomingMessage & { originalUrl?: string; body?: unknown }
@@ -49,7 +50,7 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
 
 
 async function send(res: ServerResponse, result: DispatchResult): Promise<void> {
-  if (result instanceof Response) {
+  if (isResponse(result)) {
     const headers: Record<string, string | string[]> = {}
     result.headers.forEach((value, name) => {
       headers[name] = value
@@ -137,7 +138,7 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
 
   function deliver(res: ServerResponse, result: DispatchResult, next?: (err?: unknown) => void): void {
     try {
-      if (result instanceof Response) {
+      if (isResponse(result)) {
         send(res, result).catch((error: unknown) => fail(res, error, next))
         return
       }

@@ -15,6 +15,7 @@ import type { MizanUser } from '../defineClient.ts'
 import { isForm } from '../forms/define-form.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { assignGlobals, scriptSafeJson, scriptTag, sortKeysDeep } from './serialize.ts'
+import { isResponse } from '../is-response.ts'
 
 /** A context bundle the page renders: its provider's params must equal these (same types) to hit the cache. */
 export type SSRContextRequest<R extends AnyServerRouter> = {
@@ -80,7 +81,7 @@ const toMizanError = (error: unknown): MizanError =>
 const asJson = (value: unknown): unknown => (value === undefined ? null : (JSON.parse(JSON.stringify(value ?? null)) as unknown))
 
 /** A view function's Response cannot travel in a bundle; HTTP sends `null` for it too. */
-const wireValue = (value: unknown): unknown => (value instanceof Response ? null : value)
+const wireValue = (value: unknown): unknown => (isResponse(value) ? null : value)
 
 /**
  * Prefetch what a page renders, in parallel, and keep it for rendering and for the page.
