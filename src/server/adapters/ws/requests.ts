@@ -32,7 +32,10 @@ export class SessionRequests {
     else this.session.send({ id, ok: false, error: errorObject(outcome.error) })
   }
 
-  /** The request's id when it may proceed; otherwise it has been answered. */
+  /**
+   * The request's id when it may proceed; otherwise it has been answered. The caller enters the
+   * id in the in-flight table before anything of the request is left to a later turn.
+   */
   private admit(frame: Frame, kind: 'RPC' | 'ctx'): RpcId | undefined {
     const id = frame['id']
     if (id === undefined || id === null) {
@@ -43,7 +46,7 @@ export class SessionRequests {
       this.session.send({ error: `${kind} 'id' must be a string or a number` })
       return undefined
     }
-    if (this.inflight.has(id)) {
+    if (this.inflight.size !== 0 && this.inflight.has(id)) {
       // No `id` on this frame: the request already running under that id still gets its own answer.
       this.session.send({ error: `${kind} id ${JSON.stringify(id)} is already in flight` })
       return undefined
@@ -53,7 +56,6 @@ export class SessionRequests {
       this.reply(id, { error: new MizanError('BAD_REQUEST', `Too many requests in flight (max ${maxInFlight})`) })
       return undefined
     }
-    this.inflight.add(id)
     return id
   }
 
@@ -71,15 +73,17 @@ export class SessionRequests {
       const ctx = this.session.contextMaybeSync()
       const invocation = ctx instanceof Promise ? ctx.then((c) => core.invokeMaybeSync(reg, args, meta, c, wantsMeta)) : core.invokeMaybeSync(reg, args, meta, ctx, wantsMeta)
       if (invocation instanceof Promise) {
+        // Only a call that outlives this turn is in flight: one answered now cannot collide with a later id.
+        this.inflight.add(id)
         invocation.then(
           (inv) => this.settle(id, { data: inv.body }),
           (error: unknown) => this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) }),
         )
       } else {
-        this.settle(id, { data: invocation.body })
+        this.session.send({ id, ok: true, data: invocation.body })
       }
     } catch (error) {
-      this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) })
+      this.reply(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) })
     }
   }
 
@@ -103,6 +107,7 @@ export class SessionRequests {
   async ctx(frame: Frame): Promise<void> {
     const id = this.admit(frame, 'ctx')
     if (id === undefined) return
+    this.inflight.add(id)
     const { router, core } = this.env
     try {
       const name = frame['context']
