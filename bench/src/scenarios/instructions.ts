@@ -17,16 +17,28 @@ import { WS_PEERS } from './ws.ts'
 
 /** The frameworks that cost several times more per request get fewer, so each server takes about as long. */
 const HEAVY = new Set(['trpc', 'orpc'])
-const WARMUP_BATCHES = 3
+const WARMUP_BATCHES = 2
 
-/** Warm up (the JIT settles over a few thousand requests), then count `repeats` batches of exactly `n` requests. */
+/**
+ * Warm up (the JIT settles over a few thousand requests), then count `repeats` pairs of batches,
+ * of exactly `n` and `2n` requests. Each batch opens and closes the generator's 32 connections,
+ * which costs a server as much as a few thousand of its requests; the difference of the pair's
+ * counts leaves that out, so the figure is the work of one request at steady state.
+ */
 async function count(server: CountedServer, n: number, repeats: number, send: (n: number) => Promise<number>): Promise<number[]> {
   for (let i = 0; i < WARMUP_BATCHES; i++) await send(n)
+  // No forced collection between batches: with one, every count came out 10-15 % higher (V8
+  // likely shrinks the young generation after it) and no steadier.
+  const counted = async (amount: number) => {
+    await server.zero()
+    const sent = await send(amount)
+    return { sent, instructions: await server.instructions() }
+  }
   const perRequest: number[] = []
   for (let i = 0; i < repeats; i++) {
-    await server.zero()
-    const sent = await send(n)
-    perRequest.push((await server.instructions()) / sent)
+    const one = await counted(n)
+    const two = await counted(2 * n)
+    perRequest.push((two.instructions - one.instructions) / (two.sent - one.sent))
   }
   return perRequest
 }
@@ -60,7 +72,7 @@ export async function runInstructions(gen: LoadGen, o: BenchOptions): Promise<Sc
       } finally {
         await server.stop()
       }
-      rows.push(row('instr', HTTP_LABELS[kind]!, 'HTTP call: instructions per request', 'instructions', http[kind]!.map(Math.round), `${n(kind)} requests a count, main thread`))
+      rows.push(row('instr', HTTP_LABELS[kind]!, 'HTTP call: instructions per request', 'instructions', http[kind]!.map(Math.round), `batches of ${n(kind)} and ${2 * n(kind)} requests, main thread`))
     }
     for (const peer of WS_PEERS) {
       const server = await callgrind.start(peer.name, peer.kind, [...peer.args])
@@ -74,7 +86,7 @@ export async function runInstructions(gen: LoadGen, o: BenchOptions): Promise<Sc
       } finally {
         await server.stop()
       }
-      rows.push(row('instr', peer.label, 'WS RPC: instructions per RPC', 'instructions', ws[peer.name]!.map(Math.round), `${n(peer.name)} RPCs a count, main thread`))
+      rows.push(row('instr', peer.label, 'WS RPC: instructions per RPC', 'instructions', ws[peer.name]!.map(Math.round), `batches of ${n(peer.name)} and ${2 * n(peer.name)} RPCs, main thread`))
     }
   } finally {
     callgrind.dispose()
@@ -83,7 +95,7 @@ export async function runInstructions(gen: LoadGen, o: BenchOptions): Promise<Sc
     ratioNote('HTTP', http, 'mizan', [['bare', 'bare'], ['trpc', 'tRPC'], ['orpc', 'oRPC']]),
     ratioNote('WS, a frame per call', ws, 'mizan', [['ws-bare', 'bare ws'], ['trpc', 'tRPC']]),
     ratioNote('WS, Mizan with batch: true', ws, 'mizan-batch', [['ws-bare-batch', 'bare ws with array frames'], ['trpc', 'tRPC']]),
-    `Each server runs alone under valgrind --tool=callgrind (bundled by esbuild), warmed up with ${WARMUP_BATCHES} batches, then counted over ${repeats} batches of exactly that many requests from the load generator (${o.connections} connections × ${o.pipelining} in flight, as in the timed runs). The count is of node's main thread: what the kernel does for the socket calls and V8's background threads (optimizing compiler, concurrent GC) are not in it, and those are the same for every server.`,
+    `Each server runs alone under valgrind --tool=callgrind (bundled by esbuild), warmed up with ${WARMUP_BATCHES} batches, then counted over ${repeats} pairs of batches of exactly N and 2N requests from the load generator (${o.connections} connections × ${o.pipelining} in flight, as in the timed runs); the figure is the difference of a pair's counts ÷ N, which leaves out opening and closing the connections of a batch. The count is of node's main thread: what the kernel does for the socket calls and V8's background threads (optimizing compiler, concurrent GC) are not in it, and those are the same for every server.`,
   ]
   return { id: 'instr', title, settings: { light, repeats }, rows, goals: [], notes }
 }
