@@ -4,11 +4,11 @@
  * consumers are dropped with the server's buffer bounded, and dead peers by the heartbeat.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, eventually, floodUntilDropped, sleep, startServer, type RunningServer } from './helpers.ts'
+import { FrameClient, SocketPool, eventually, floodUntilDropped, sleep, startServer, type RunningServer } from './helpers.ts'
 import { chat, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
-const sockets: FrameClient[] = []
+const sockets = new SocketPool()
 const reported: unknown[] = []
 
 beforeAll(async () => {
@@ -24,15 +24,11 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()))
+  await sockets.closeAll()
   await server.close()
 })
 
-async function socket(): Promise<FrameClient> {
-  const client = await FrameClient.connect(server.wsUrl)
-  sockets.push(client)
-  return client
-}
+const socket = (): Promise<FrameClient> => sockets.connect(server.wsUrl)
 
 async function stillServes(client: FrameClient) {
   expect(await client.request({ action: 'rpc', id: 'alive', fn: 'echo', args: { text: 'still here' } })).toEqual({

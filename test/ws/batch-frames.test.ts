@@ -4,26 +4,22 @@
  * come back as one array frame. A socket that never sends a batch never receives one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, floodUntilDropped, startServer, type RunningServer } from './helpers.ts'
+import { FrameClient, SocketPool, floodUntilDropped, startServer, type RunningServer } from './helpers.ts'
 import { chat, counter, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
-const sockets: FrameClient[] = []
+const sockets = new SocketPool()
 const reported: unknown[] = []
 
 beforeAll(async () => {
   server = await startServer(wsRouter, { resolveUser, onError: (e) => reported.push(e), hub: realtime.hub, maxBatchFrames: 4, maxFrameBytes: 128 * 1024 })
 })
 afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()))
+  await sockets.closeAll()
   await server.close()
 })
 
-async function socket(): Promise<FrameClient> {
-  const client = await FrameClient.connect(server.wsUrl, { 'x-test-user': 'alice' })
-  sockets.push(client)
-  return client
-}
+const socket = (): Promise<FrameClient> => sockets.connect(server.wsUrl, { 'x-test-user': 'alice' })
 
 const echo = (id: string | number, text: string) => ({ action: 'rpc', id, fn: 'echo', args: { text } })
 const echoed = (id: string | number, text: string) => ({ id, ok: true, data: { result: { message: text } } })

@@ -1,25 +1,21 @@
 /** Channels over real sockets: authorize, group broadcast, server publish, and their errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MizanError } from '../../src/shared/errors.ts'
-import { eventually, FrameClient, startServer, type RunningServer } from './helpers.ts'
+import { eventually, FrameClient, SocketPool, startServer, type RunningServer } from './helpers.ts'
 import { chat, inbox, notices, realtime, resolveUser, wsRouter } from './ws-router.ts'
 
 let server: RunningServer
-const sockets: FrameClient[] = []
+const sockets = new SocketPool()
 
 beforeAll(async () => {
   server = await startServer(wsRouter, { resolveUser, csrf: false, onError: () => {}, hub: realtime.hub })
 })
 afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()))
+  await sockets.closeAll()
   await server.close()
 })
 
-async function socketFor(user?: string): Promise<FrameClient> {
-  const client = await FrameClient.connect(server.wsUrl, user ? { 'x-test-user': user } : {})
-  sockets.push(client)
-  return client
-}
+const socketFor = (user?: string): Promise<FrameClient> => sockets.connect(server.wsUrl, user ? { 'x-test-user': user } : {})
 
 async function subscribed(client: FrameClient, channel: string, params?: unknown) {
   const frame = params === undefined ? { action: 'subscribe', channel } : { action: 'subscribe', channel, params }

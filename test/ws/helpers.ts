@@ -135,6 +135,21 @@ export class FrameClient {
   }
 }
 
+/** The sockets a test file opens, closed together when it ends. */
+export class SocketPool {
+  private readonly clients: FrameClient[] = []
+
+  async connect(url: string, headers?: Record<string, string>): Promise<FrameClient> {
+    const client = await FrameClient.connect(url, headers)
+    this.clients.push(client)
+    return client
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.close()))
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Poll until `check` passes or fail after `ms`. */

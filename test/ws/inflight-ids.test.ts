@@ -4,25 +4,21 @@
  * its id for the next frame, and a slow one still does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, startServer, type RunningServer } from './helpers.ts'
+import { SocketPool, startServer, type FrameClient, type RunningServer } from './helpers.ts'
 import { wsRouter } from './ws-router.ts'
 
 let server: RunningServer
-const sockets: FrameClient[] = []
+const sockets = new SocketPool()
 
 beforeAll(async () => {
   server = await startServer(wsRouter, { maxInFlight: 2 })
 })
 afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.close()))
+  await sockets.closeAll()
   await server.close()
 })
 
-async function socket(): Promise<FrameClient> {
-  const client = await FrameClient.connect(server.wsUrl)
-  sockets.push(client)
-  return client
-}
+const socket = (): Promise<FrameClient> => sockets.connect(server.wsUrl)
 
 const echo = (id: string, message: string) => ({ action: 'rpc', id, fn: 'echo', args: { text: message } })
 const slow = (id: string, text: string, ms: number) => ({ action: 'rpc', id, fn: 'slow_echo', args: { text, ms } })
