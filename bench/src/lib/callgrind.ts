@@ -16,6 +16,7 @@ import { build } from 'esbuild'
 import { cpuSeconds, serverProc, type ServerProc } from './proc.ts'
 
 const SERVE = fileURLToPath(new URL('../servers/serve.ts', import.meta.url))
+const BENCH_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url))
 const run = promisify(execFile)
 
 export interface CountedServer extends ServerProc {
@@ -66,7 +67,7 @@ export class Callgrind {
       format: 'esm',
       outfile: script,
       logLevel: 'error',
-      // ws's optional native helpers; it falls back to JavaScript without them, as in the timed runs.
+      // ws's optional native helpers cannot be bundled; `start` lets the bundle find them (see there).
       external: ['bufferutil', 'utf-8-validate'],
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     })
@@ -78,7 +79,9 @@ export class Callgrind {
       execPath: 'valgrind',
       execArgv: ['-q', '--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${join(this.dir, 'cg.%p')}`, process.execPath, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      // The bundle lives in a temporary folder, from where ws's require('bufferutil') would find
+      // nothing and fall back to masking in JavaScript; the timed servers find it beside their ws.
+      env: { ...process.env, NODE_ENV: 'production', NODE_PATH: BENCH_MODULES },
     })
     const server = await serverProc(name, child, 120_000)
     const dir = this.dir

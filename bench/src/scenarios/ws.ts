@@ -8,6 +8,7 @@ import { median, pairedRatios } from '../lib/stats.ts'
 import type { WsRpcJob, WsRpcResult } from '../loadgen/jobs.ts'
 import type { BenchOptions } from '../main.ts'
 import { PAYLOAD } from '../shared/payload.ts'
+import { wsMaskingNote } from '../lib/ws-native.ts'
 import { rotation } from './http.ts'
 
 /** docs/PROTOCOL.md §9: the WebSocket endpoint is `/ws/` (ROUTES.websocket). */
@@ -109,6 +110,7 @@ export async function runWs(gen: LoadGen, o: BenchOptions): Promise<ScenarioResu
     )
     notes.push(
       `WS RPC: ${o.connections} connections × ${o.pipelining} RPCs in flight each, the same payload and Zod schema as HTTP; every reply is checked in full against the first success (bench/README.md); the generator sends the frames it answers one read with together (one write; one array frame for tRPC, whose wsLink always batches, and for Mizan's batching client). tRPC frames: {id, method:"mutation", params:{path, input}}; Mizan frames: {action:"rpc", id, fn, args} (PROTOCOL.md §9).`,
+      wsMaskingNote(),
       `Idle connections: ${holdCount} sockets opened 250 at a time by the generator process; memory is the server's RSS after a full GC (--expose-gc), before and while holding them.`,
     )
   } finally {
