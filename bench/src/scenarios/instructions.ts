@@ -53,7 +53,9 @@ export async function runInstructions(gen: LoadGen, o: BenchOptions): Promise<Sc
   if (!hasValgrind()) return { id: 'instr', title, settings: {}, rows: [], goals: [], notes: ['valgrind is not installed here; the counts were skipped.'], pending: 'valgrind not found' }
   const light = o.quick ? 1_000 : 2_500
   const n = (kind: string) => (HEAVY.has(kind) ? light / 5 : light)
-  const repeats = 2
+  // Three pairs, so the median stands when a collection or a recompile lands in one batch only
+  // (with two, a Mizan WS pair came out 52.9k and 63.3k, and the row was their mean).
+  const repeats = 3
   const rows: Row[] = []
   const http: Record<string, number[]> = {}
   const ws: Record<string, number[]> = {}
