@@ -5,10 +5,10 @@
 import { startServer, withCpu, type LoadGen, type ServerProc } from '../lib/proc.ts'
 import { ratioGoal, row, type Goal, type Row, type ScenarioResult } from '../lib/report.ts'
 import { median, pairedRatios } from '../lib/stats.ts'
+import { wsMaskingNote } from '../lib/ws-native.ts'
 import type { WsRpcJob, WsRpcResult } from '../loadgen/jobs.ts'
 import type { BenchOptions } from '../main.ts'
 import { PAYLOAD } from '../shared/payload.ts'
-import { wsMaskingNote } from '../lib/ws-native.ts'
 import { rotation } from './http.ts'
 
 /** docs/PROTOCOL.md §9: the WebSocket endpoint is `/ws/` (ROUTES.websocket). */
