@@ -37,7 +37,7 @@ export type { MwtClaims, MwtIdentity, MwtOptions, MwtSubject } from './auth/mwt.
 export { mwtObtain } from './auth/mwt-obtain.ts'
 export { MemoryCache } from './cache/backend.ts'
 export type { CacheBackend } from './cache/backend.ts'
-export { RedisCache } from './cache/redis-cache.ts'
-export type { RedisCacheOptions } from './cache/redis-cache.ts'
+// RedisCache has its own entry point, mizan-ts/cache/redis (as RedisBus has mizan-ts/channels/redis):
+// exported here, it made every app load ioredis, and its typings cost every type-check of this entry.
 export { deriveCacheKey } from './cache/keys.ts'
 export type { ContextCacheOptions } from './cache/context-cache.ts'

@@ -10,7 +10,7 @@
 import { createServer } from 'node:http'
 import { createNodeHandler } from '../../../src/server/adapters/node.ts'
 import { attachWebSocket, type MizanWebSocketServer } from '../../../src/server/adapters/ws.ts'
-import { RedisCache } from '../../../src/server/index.ts'
+import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
 import type { AnyServerRouter } from '../../../src/server/router.ts'
 import { listen } from '../servers/bare.ts'
 import { memoryAfterGc } from '../lib/child.ts'
