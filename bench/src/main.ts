@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,bundle,typecheck] [-- --verbose]`
- * Runs every scenario, prints one table, and with --json writes results/latest.json.
+ * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,bundle,typecheck] [-- --verbose] [-- --budget=S]`
+ * Runs every scenario, prints one table, and with --json writes results/latest.json. `--budget`
+ * (default 570 s) is when the type-check scenario stops adding rounds.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, release } from 'node:os'
@@ -27,13 +28,24 @@ export interface BenchOptions {
   maxRequests: number
   profile: string | null
   profileDir: string
+  /**
+   * When the run must be done (epoch ms): the type-check scenario, the last and the only one
+   * whose length depends on the machine's speed, drops extra rounds that would end past it.
+   */
+  deadline: number
+  /** The time budget of the run in seconds from its start (`--budget`), which sets `deadline`. */
+  budgetS: number
 }
+
+/** A full run stays under 10 minutes: 570 s, with a margin for the estimate of the next round. */
+const BUDGET_DEFAULT_S = 570
 
 function parseArgs(argv: string[]): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`)
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
   const quick = flag('quick')
   const only = value('only')
+  const budgetS = Number(value('budget') ?? BUDGET_DEFAULT_S)
   return {
     json: flag('json'),
     quick,
@@ -47,6 +59,8 @@ function parseArgs(argv: string[]): BenchOptions {
     maxRequests: 2_000_000,
     profile: value('profile') ?? null,
     profileDir: fileURLToPath(new URL('../profiles/', import.meta.url)),
+    budgetS,
+    deadline: Date.now() + budgetS * 1000,
   }
 }
 

@@ -108,23 +108,39 @@ interface Measured {
   rows: Row[]
   goals: Goal[]
   floorNote?: string
+  /** Set when the time budget left fewer rounds than planned. */
+  cutNote?: string
+}
+
+/**
+ * Whether another round of `lastRoundMs` still ends before the run's deadline, keeping
+ * `reserveMs` for the compilers still to come (each runs at least one round whatever the clock).
+ */
+function timeForAnother(o: BenchOptions, lastRoundMs: number, reserveMs: number): boolean {
+  return Date.now() + lastRoundMs + reserveMs <= o.deadline
 }
 
 /**
  * One compiler, one N: every subject checked `rounds` times, interleaved. `ratios` adds the floor
  * note (it needs the four goal subjects), `goals` the goal rows.
  */
-async function measure(compiler: Compiler, n: number, rounds: number, subjects: Subject[], { ratios = false, goals = false }, o: BenchOptions): Promise<Measured> {
+async function measure(compiler: Compiler, n: number, planned: number, subjects: Subject[], { ratios = false, goals = false, reserveMs = 0 }, o: BenchOptions): Promise<Measured> {
   const r = Object.fromEntries(subjects.map((subject) => [subject, [] as TscResult[]])) as Record<Subject, TscResult[]>
   const dirs = Object.fromEntries(subjects.map((subject) => [subject, generate(subject, n)])) as Record<Subject, string>
-  for (let round = 0; round < rounds; round++) {
-    for (const subject of rotation(subjects, round)) {
+  let rounds = 0
+  let lastRoundMs = 0
+  while (rounds < planned && (rounds === 0 || timeForAnother(o, lastRoundMs, reserveMs))) {
+    const roundStarted = Date.now()
+    for (const subject of rotation(subjects, rounds)) {
       const result = await typecheck(compiler, dirs[subject])
       r[subject].push(result)
       if (o.verbose) console.error(`  ${compiler.name} ${subject} N=${n}: check ${result.checkS}s, ${Math.round(result.peakRssKB / 1024)} MB peak, ${result.types} types`)
     }
+    rounds++
+    lastRoundMs = Date.now() - roundStarted
   }
   const at = `N=${n}, ${compiler.name}`
+  const cutNote = rounds < planned ? `${at}: ${rounds} of ${planned} rounds; one more (${(lastRoundMs / 1000).toFixed(0)} s) would have ended the run past its time budget.` : undefined
   const rows = subjects.flatMap((subject) => {
     const s = r[subject]
     const label = `${LABELS[subject]}, ${at}`
@@ -134,13 +150,14 @@ async function measure(compiler: Compiler, n: number, rounds: number, subjects: 
       row('typecheck', label, 'types', '', s.map((x) => x.types), `${median(s.map((x) => x.instantiations)).toLocaleString('en-US')} instantiations`),
     ]
   })
-  if (!ratios) return { rows, goals: [] }
+  if (!ratios) return { rows, goals: [], ...(cutNote ? { cutNote } : {}) }
   const c = (subject: Subject) => r[subject].map((x) => x.checkS)
   const m = (subject: Subject) => r[subject].map((x) => x.peakRssKB)
   const ratio = (a: number[], b: number[]) => median(pairedRatios(a, b)).toFixed(2)
   const id = compiler.name.replace(/\W+/g, '').toLowerCase()
   return {
     rows,
+    ...(cutNote ? { cutNote } : {}),
     floorNote: `The floor, ${at}${rounds === 1 ? ' (one round)' : ''}: with no framework at all the same schemas and handlers take ${ratio(c('zod'), c('trpc'))} of tRPC's check time and ${ratio(m('zod'), m('trpc'))} of its peak memory (${ratio(c('zod'), c('orpc'))} and ${ratio(m('zod'), m('orpc'))} of oRPC's); Mizan takes ${ratio(c('mizan'), c('zod'))}× the floor's check time and ${ratio(m('mizan'), m('zod'))}× its peak memory.`,
     goals: !goals ? [] : [
       ratioGoal(`tsc-time-orpc-${id}`, `Type-check time, ${at}, ÷ oRPC`, '≤ 0.7', pairedRatios(c('mizan'), c('orpc')), (v) => v <= 0.7),
@@ -157,6 +174,8 @@ async function measure(compiler: Compiler, n: number, rounds: number, subjects: 
  * oldest JavaScript compiler (5.9) the largest N in 5 rounds (a 5–10 s tsc run swings as much as
  * a req/s round); the JavaScript compiler in between (6.0, the same checker with new defaults)
  * the largest N once, a check that it agrees. Goals are read for the oldest and the newest.
+ * The oldest runs last: on a slow machine the time budget cuts its extra rounds, never another
+ * compiler's only one.
  */
 interface Plan {
   compiler: Compiler
@@ -167,36 +186,46 @@ interface Plan {
 
 function plans(compilers: Compiler[]): Plan[] {
   const oldest = compilers[0]
-  return compilers.map((compiler) =>
+  const plan = (compiler: Compiler): Plan =>
     compiler.native
       ? { compiler, sweep: true, rounds: 3, goals: true }
       : compiler === oldest
         ? { compiler, sweep: false, rounds: OLDEST_ROUNDS, goals: true }
-        : { compiler, sweep: false, rounds: 1, goals: false },
-  )
+        : { compiler, sweep: false, rounds: 1, goals: false }
+  return [...compilers.filter((c) => c !== oldest), ...compilers.filter((c) => c === oldest)].map(plan)
 }
+
+/** Kept back for each JavaScript compiler still to run: its first round at N = 3,000 on a slow machine. */
+const JS_ROUND_RESERVE_MS = 60_000
 
 export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   const sizes = o.quick ? [100, 1000] : [100, 1000, 3000]
   const largest = Math.max(...sizes)
   const compilers = supportedCompilers()
   await installMizan()
-  const measured: Measured[] = []
-  for (const plan of plans(compilers)) {
+  const byCompiler = new Map<Compiler, Measured[]>(compilers.map((c) => [c, []]))
+  const ordered = plans(compilers)
+  for (const [index, plan] of ordered.entries()) {
     const { compiler, rounds } = plan
-    if (plan.sweep) for (const n of sizes.filter((size) => size < largest)) measured.push(await measure(compiler, n, 1, SUBJECTS, {}, o))
-    measured.push(await measure(compiler, largest, rounds, GOAL_SUBJECTS, { ratios: true, goals: plan.goals }, o))
-    if (plan.sweep) measured.push(await measure(compiler, largest, 1, ['mizan-src'], {}, o))
+    const into = byCompiler.get(compiler)!
+    const reserveMs = ordered.slice(index + 1).filter((later) => !later.compiler.native).length * JS_ROUND_RESERVE_MS
+    if (plan.sweep) for (const n of sizes.filter((size) => size < largest)) into.push(await measure(compiler, n, 1, SUBJECTS, {}, o))
+    into.push(await measure(compiler, largest, rounds, GOAL_SUBJECTS, { ratios: true, goals: plan.goals, reserveMs }, o))
+    if (plan.sweep) into.push(await measure(compiler, largest, 1, ['mizan-src'], {}, o))
   }
+  // Reported oldest compiler first, whatever order they ran in.
+  const measured = [...byCompiler.values()].flat()
   const described = plans(compilers)
+    .sort((a, b) => compilers.indexOf(a.compiler) - compilers.indexOf(b.compiler))
     .map((p) => `${p.compiler.name}: ${p.sweep ? `N=${sizes.join(', ')} (the largest ${p.rounds} rounds, the from-source reference once)` : `N=${largest}, ${p.rounds === 1 ? 'one round' : `${p.rounds} rounds`}`}${p.goals ? ', goals read' : ', no goal rows'}`)
     .join('; ')
   const notes = [
     `Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by \`tsc -p --extendedDiagnostics\` with the repo's compiler options and skipLibCheck, by each TypeScript the project supports: ${compilers.map((c) => c.version).join(', ')} (7.x is the native compiler, which checks in parallel on its own threads; its check time is wall time). Peak RSS is the compiler process's maxRSS.`,
-    `What each compiler runs: ${described}.`,
+    `What each compiler runs: ${described}. They run in the order ${ordered.map((p) => p.compiler.name).join(', ')}, and a round that would end the run past its time budget (\`--budget\`, ${o.budgetS} s in this run) is not started, beyond each compiler's first.`,
     "Each library is consumed as its package gives it: tRPC's and oRPC's shipped .d.ts, Mizan's declaration files from dist/types (its exports map's `types` condition; `npm run build:types`, run on prepack, builds them; the bench links the repo as node_modules/mizan-ts). \"Mizan, checked from source\" imports the repo's src/ instead, so Mizan's own implementation is type-checked as well: that is the fixed cost the declaration files remove.",
     "No framework: each function is its schema and its handler (`fn(schema, handler)`, the input typed by the schema's own `_zod.output`) and the client passes each call the function value itself, so there is no router type and no union of keys: what the same Zod schemas and handlers cost alone.",
     ...measured.flatMap((x) => (x.floorNote ? [x.floorNote] : [])),
+    ...measured.flatMap((x) => (x.cutNote ? [x.cutNote] : [])),
   ]
   if (srcErrors.size) notes.push(`The library's own src/ had type errors during this run (work in progress elsewhere; measured anyway): ${[...srcErrors].join('; ')}.`)
   return {
