@@ -186,13 +186,13 @@ interface Plan {
 
 function plans(compilers: Compiler[]): Plan[] {
   const oldest = compilers[0]
-  const plan = (compiler: Compiler): Plan =>
+  return compilers.map((compiler) =>
     compiler.native
       ? { compiler, sweep: true, rounds: 3, goals: true }
       : compiler === oldest
         ? { compiler, sweep: false, rounds: OLDEST_ROUNDS, goals: true }
-        : { compiler, sweep: false, rounds: 1, goals: false }
-  return [...compilers.filter((c) => c !== oldest), ...compilers.filter((c) => c === oldest)].map(plan)
+        : { compiler, sweep: false, rounds: 1, goals: false },
+  )
 }
 
 /** Kept back for each JavaScript compiler still to run: its first round at N = 3,000 on a slow machine. */
@@ -203,8 +203,10 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
   const largest = Math.max(...sizes)
   const compilers = supportedCompilers()
   await installMizan()
+  const planned = plans(compilers)
   const byCompiler = new Map<Compiler, Measured[]>(compilers.map((c) => [c, []]))
-  const ordered = plans(compilers)
+  // The oldest runs last (see `plans`); results are reported in the compilers' own order.
+  const ordered = [...planned.slice(1), ...planned.slice(0, 1)]
   for (const [index, plan] of ordered.entries()) {
     const { compiler, rounds } = plan
     const into = byCompiler.get(compiler)!
@@ -213,12 +215,8 @@ export async function runTypecheck(o: BenchOptions): Promise<ScenarioResult> {
     into.push(await measure(compiler, largest, rounds, GOAL_SUBJECTS, { ratios: true, goals: plan.goals, reserveMs }, o))
     if (plan.sweep) into.push(await measure(compiler, largest, 1, ['mizan-src'], {}, o))
   }
-  // Reported oldest compiler first, whatever order they ran in.
   const measured = [...byCompiler.values()].flat()
-  const described = plans(compilers)
-    .sort((a, b) => compilers.indexOf(a.compiler) - compilers.indexOf(b.compiler))
-    .map((p) => `${p.compiler.name}: ${p.sweep ? `N=${sizes.join(', ')} (the largest ${p.rounds} rounds, the from-source reference once)` : `N=${largest}, ${p.rounds === 1 ? 'one round' : `${p.rounds} rounds`}`}${p.goals ? ', goals read' : ', no goal rows'}`)
-    .join('; ')
+  const described = planned.map((p) => `${p.compiler.name}: ${p.sweep ? `N=${sizes.join(', ')} (the largest ${p.rounds} rounds, the from-source reference once)` : `N=${largest}, ${p.rounds === 1 ? 'one round' : `${p.rounds} rounds`}`}${p.goals ? ', goals read' : ', no goal rows'}`).join('; ')
   const notes = [
     `Each project is router.ts (N functions, each with its own z.object input) + client.ts (calls 9 of them and uses the typed results), checked by \`tsc -p --extendedDiagnostics\` with the repo's compiler options and skipLibCheck, by each TypeScript the project supports: ${compilers.map((c) => c.version).join(', ')} (7.x is the native compiler, which checks in parallel on its own threads; its check time is wall time). Peak RSS is the compiler process's maxRSS.`,
     `What each compiler runs: ${described}. They run in the order ${ordered.map((p) => p.compiler.name).join(', ')}, and a round that would end the run past its time budget (\`--budget\`, ${o.budgetS} s in this run) is not started, beyond each compiler's first.`,
