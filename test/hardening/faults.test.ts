@@ -1,5 +1,6 @@
 /** Faults in handlers and clients degrade to clean errors; shutdown drains what is in flight. */
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createNodeHandler } from '../../src/server/adapters/node.ts'
 import { closeGracefully } from '../../src/server/adapters/node-shutdown.ts'
@@ -71,6 +72,36 @@ describe('faults', () => {
     await new Promise((r) => setTimeout(r, 250))
     expect(seen.aborted).toBe(true)
     expect((await callFn(base.origin, 'ping')).status).toBe(200)
+  })
+
+  // Regression: the request's 'aborted' error went to `onError` as an internal error.
+  it.each([
+    ['the call fast path', '/api/mizan/call/'],
+    ['the general path', '/api/mizan/call/?via=query'],
+  ])('a client that leaves mid-body on %s is no error: no handler runs, nothing is reported, the server keeps serving', async (_path, path) => {
+    const base = new URL(await start())
+    seen.started = 0
+    const before = reported.length
+    const uncaught: unknown[] = []
+    const onUncaught = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', onUncaught)
+    try {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(base.port), base.hostname, () => {
+          const partial = '{"fn":"slow","args":{'
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n${partial}`)
+          setTimeout(() => socket.destroy(), 30)
+        })
+        socket.on('close', () => resolve())
+      })
+      await new Promise((r) => setTimeout(r, 100))
+      expect(uncaught).toEqual([])
+      expect(seen.started).toBe(0)
+      expect(reported.length).toBe(before)
+      expect((await callFn(base.origin, 'ping')).status).toBe(200)
+    } finally {
+      process.off('uncaughtException', onUncaught)
+    }
   })
 
   it('a graceful shutdown under load drains every in-flight request, then refuses new ones', async () => {

@@ -7,6 +7,7 @@ import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { isResponse } from '../is-response.ts'
+import { MizanError } from '../../shared/errors.ts'
 
 /** Express keeps the full path here when a router is mounted under a sub-path, and a body parser the body. */
 type ExpressRequestLike = IncomingMessage & { originalUrl?: string; body?: unknown }
@@ -44,7 +45,8 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
       chunks.push(chunk)
     })
     req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
+    // The stream errs only when the client left mid-body: a client's doing, not a server fault to report.
+    req.on('error', () => reject(new MizanError('BAD_REQUEST', 'Request body ended early')))
   })
 }
 
@@ -200,11 +202,8 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
       if (result instanceof Promise) result.then((r) => deliver(res, r, next), (error: unknown) => fail(res, error, next))
       else deliver(res, result, next)
     })
-    req.on('error', (error) => {
-      if (state.done) return
-      state.done = true
-      deliver(res, dispatcher.failure(request, error), next)
-    })
+    // No 'error' listener: the stream errs only when the client left mid-body, when there is no
+    // one to answer, and node drops the error when nothing listens (a listener per request costs).
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
