@@ -4,13 +4,18 @@ import { ownValue } from '../../shared/own-lists.ts'
 /**
  * Node keys headers in lowercase. Callers pass a handful of constant names ('X-Mizan-Superjson'),
  * so each name is lowered once and remembered; the bound keeps odd callers from growing it.
+ * The remembered name is the engine's interned copy (a property key read back): a freshly
+ * lowered string would be looked up in V8's string table on every header read.
  */
 const lowered = new Map<string, string>()
 function lowerName(name: string): string {
   let lower = lowered.get(name)
   if (lower === undefined) {
     lower = name.toLowerCase()
-    if (lowered.size < 256) lowered.set(name, lower)
+    if (lowered.size < 256) {
+      lower = Object.keys({ [lower]: 0 })[0] ?? lower
+      lowered.set(name, lower)
+    }
   }
   return lower
 }
