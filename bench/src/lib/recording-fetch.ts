@@ -20,6 +20,9 @@ export function recordingFetch(sink: Captured[]) {
     request.headers.forEach((value, name) => {
       if (!DROP.has(name)) headers[name] = value
     })
+    // Fetch sends `Accept: */*` when the caller set none (the Fetch standard's default, which
+    // undici and browsers add below this Request): a client that sets its own is not one header up.
+    headers['accept'] ??= '*/*'
     const response = await fetch(request)
     const responseBody = await response.clone().text()
     const responseHeaders: Record<string, string> = {}
