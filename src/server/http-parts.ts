@@ -67,3 +67,10 @@ export class BodyTooLargeError extends MizanError<'BAD_REQUEST'> {
     super('BAD_REQUEST', `Request body exceeds ${limit} bytes`, { status: 413 })
   }
 }
+
+/** The body stream failed mid-read: the client left. Its doing, so an answer and not a server fault to report. */
+export class BodyEndedEarlyError extends MizanError<'BAD_REQUEST'> {
+  constructor() {
+    super('BAD_REQUEST', 'Request body ended early')
+  }
+}

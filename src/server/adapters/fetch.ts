@@ -1,6 +1,6 @@
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
-import { BodyTooLargeError } from '../http-parts.ts'
+import { BodyEndedEarlyError, BodyTooLargeError } from '../http-parts.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { isResponse } from '../is-response.ts'
@@ -15,7 +15,9 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await reader.read().catch(() => {
+      throw new BodyEndedEarlyError()
+    })
     if (done) break
     size += value.byteLength
     if (size > limit) {

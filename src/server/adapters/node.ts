@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createDispatcher, type DispatchOptions, type DispatchResult } from '../dispatch.ts'
 import type { MizanUser } from '../defineClient.ts'
-import { BodyTooLargeError, isMultipartType, type WireResponse } from '../http-parts.ts'
+import { BodyEndedEarlyError, BodyTooLargeError, isMultipartType, type WireResponse } from '../http-parts.ts'
 import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { isResponse } from '../is-response.ts'
-import { MizanError } from '../../shared/errors.ts'
 
 /** Express keeps the full path here when a router is mounted under a sub-path, and a body parser the body. */
 type ExpressRequestLike = IncomingMessage & { originalUrl?: string; body?: unknown }
@@ -45,8 +44,8 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
       chunks.push(chunk)
     })
     req.on('end', () => resolve(Buffer.concat(chunks)))
-    // The stream errs only when the client left mid-body: a client's doing, not a server fault to report.
-    req.on('error', () => reject(new MizanError('BAD_REQUEST', 'Request body ended early')))
+    // The stream errs only when the client left mid-body.
+    req.on('error', () => reject(new BodyEndedEarlyError()))
   })
 }
 

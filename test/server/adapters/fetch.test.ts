@@ -32,6 +32,22 @@ describe('Fetch adapter', () => {
     }
   })
 
+  // Regression: a body stream that failed mid-read (the client left) went to `onError` as an internal error.
+  it('a body that ends early answers BAD_REQUEST and is not reported', async () => {
+    const reported: unknown[] = []
+    const handler = createFetchHandler(appRouter, { csrf: false, onError: (error) => reported.push(error) })
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"fn":"ping","args":{'))
+        controller.error(new Error('socket hang up'))
+      },
+    })
+    const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body, duplex: 'half' } as RequestInit))
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: true, code: 'BAD_REQUEST', message: 'Request body ended early' })
+    expect(reported).toEqual([])
+  })
+
   it('works with a mounted prefix', async () => {
     const handler = createFetchHandler(appRouter, { ...options, prefix: '/rpc' })
     const res = await handler(new Request('http://127.0.0.1/rpc/call/', { method: 'POST', body: '{"fn":"ping"}' }))
