@@ -54,7 +54,7 @@ export function describeParams(schema: AnySchema | undefined): ParamInfo[] {
   }))
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /** Query-string values are strings; turn each into what its param declares, as Pydantic's lax mode does. */
 export function coerceQueryValue(value: string, kind: ParamKind): unknown {
