@@ -14,6 +14,7 @@ export interface RedisClient {
   duplicate(): RedisClient
   on(event: 'message', listener: (channel: string, message: string) => void): unknown
   on(event: 'error', listener: (error: unknown) => void): unknown
+  on(event: 'ready' | 'close', listener: () => void): unknown
   once(event: 'ready' | 'end', listener: () => void): unknown
   off(event: 'ready' | 'end', listener: () => void): unknown
   quit(): Promise<unknown>

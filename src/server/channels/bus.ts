@@ -1,16 +1,33 @@
 export type BusListener = (payload: string) => void
 
 /**
- * How server processes tell each other about channel messages and invalidations. Every
- * delivery goes through the bus, the publishing process's own sockets included, so one
- * process and many behave the same.
+ * Whether deliveries between processes flow. `false` once a connection the bus needs is lost:
+ * messages of other processes may be missed from then on. `true` again once the bus hears
+ * every topic it listens to: whatever was missed meanwhile must be made up by a resync.
+ */
+export type BusHealthListener = (healthy: boolean) => void
+
+/** A publish refused because the bus cannot reach the other processes now: never a silent success. */
+export class BusUnavailableError extends Error {
+  constructor(message = 'the channel bus is unavailable') {
+    super(message)
+    this.name = 'BusUnavailableError'
+  }
+}
+
+/**
+ * How server processes tell each other about channel messages and invalidations. The hub
+ * delivers to its own process's sockets itself; the bus carries messages to the others.
  */
 export interface ChannelBus {
+  /** Rejects (e.g. `BusUnavailableError`) when the message cannot reach the other processes. */
   publish(topic: string, payload: string): Promise<void>
   /** Resolves once messages on `topic` will reach `listener`. */
   subscribe(topic: string, listener: BusListener): Promise<void>
   unsubscribe(topic: string, listener: BusListener): Promise<void>
   close(): Promise<void>
+  /** Optional: outages and recoveries, for a bus that can lose its connection (`RedisBus`). */
+  onHealth?(listener: BusHealthListener): () => void
 }
 
 /** Topic → listeners, with the first and last listener of a topic reported to the caller. */
@@ -45,6 +62,14 @@ export class TopicTable {
         onError(error)
       }
     }
+  }
+
+  has(topic: string): boolean {
+    return this.topics.has(topic)
+  }
+
+  get names(): string[] {
+    return [...this.topics.keys()]
   }
 
   get size(): number {

@@ -3,7 +3,9 @@ import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { InvalidationEvent } from '../dispatch.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { validateWith } from '../schema.ts'
-import { MemoryBus, type BusListener, type ChannelBus } from './bus.ts'
+import { randomUUID } from 'node:crypto'
+import { MemoryBus, TopicTable, type BusListener, type ChannelBus } from './bus.ts'
+import { LiveRegistry, userKey, type LiveListener, type LiveMessage } from './live-registry.ts'
 import type { AnyChannelDefinition, PublishMessage, PublishParams } from './define-channel.ts'
 
 export interface ChannelHubOptions {
@@ -14,13 +16,11 @@ export interface ChannelHubOptions {
   /** Lets `publish` take channel wire names as well as definitions. */
   router?: AnyServerRouter
   onError?: (error: unknown, where: string) => void
+  /** Bus outages and recoveries, one line each (default `console.warn`). */
+  log?: (message: string) => void
 }
 
-/** A socket that watches contexts, as the hub sees it; it decides which entries concern it. */
-export interface LiveListener {
-  /** `origin`: the client id that made the change, if it said. */
-  invalidate(entries: readonly InvalidateEntry[], origin?: string): void
-}
+export type { LiveListener, LiveMessage }
 
 /** JSON with sorted keys, so equal params name the same group and subscription. */
 export function canonicalJson(value: unknown): string {
@@ -73,20 +73,36 @@ export function liveEntries(event: Pick<InvalidationEvent, 'invalidate' | 'merge
  * The group registry of one process, over a bus shared with the others. `publish` is callable
  * from any server function, or from a process that serves no sockets at all (with the same
  * bus and prefix); `invalidated` is the `onInvalidate` of HTTP handlers, for live invalidation.
+ *
+ * Sockets of this process hear its messages and invalidations straight from the hub, so they
+ * never depend on the bus; the bus carries them to the other processes. When the bus reports
+ * an outage (or a publish fails), the hub says so once, and when it is back every watcher of
+ * this process is resynced, and the others are asked to resync theirs if a publish was lost.
  */
 export class ChannelHub {
   readonly bus: ChannelBus
+  /** Tells this process's own messages apart on the bus: they were delivered here already. */
+  readonly id = randomUUID()
   private readonly prefix: string
   private readonly channels = new Map<string, AnyChannelDefinition>()
-  private readonly watchers = new Map<string, Set<LiveListener>>()
-  private watching = 0
+  /** group topic → this process's listeners. */
+  private readonly groups = new TopicTable()
+  private readonly live = new LiveRegistry((error, where) => this.onError(error, where))
   private readonly onError: (error: unknown, where: string) => void
-  private readonly onInvalidation: BusListener = (payload) => this.deliverInvalidation(payload)
+  private readonly log: (message: string) => void
+  private readonly stopHealth: (() => void) | undefined
+  private busDown = false
+  /** Publishes that failed since the last recovery: the other processes may have missed them. */
+  private missed = 0
+  private readonly onInvalidation: BusListener = (payload) => this.fromBus(payload)
+  private readonly onGroupMessage = new Map<string, BusListener>()
 
   constructor(options: ChannelHubOptions = {}) {
     this.bus = options.bus ?? new MemoryBus()
     this.prefix = options.prefix ?? 'mizan:ws:'
     this.onError = options.onError ?? ((error, where) => console.error(`[mizan] ${where}:`, error))
+    this.log = options.log ?? ((message) => console.warn(`[mizan] ${message}`))
+    this.stopHealth = this.bus.onHealth?.((healthy) => (healthy ? void this.busRecovered() : this.busLost()))
     if (options.router) this.register(options.router)
   }
 
@@ -127,71 +143,111 @@ export class ChannelHub {
     await this.publishFrame(this.groupOf(def, name, parsedParams.value), broadcastFrame(name, parsedParams.value, def.options.type, parsedMessage.value))
   }
 
-  /** A frame already validated and serialized, to every socket of a group. */
+  /**
+   * A frame already validated and serialized, to every socket of a group: this process's at
+   * once, the others' over the bus (a bus outage loses it for them, and is reported, not thrown).
+   */
   async publishFrame(group: string, frame: string): Promise<void> {
-    await this.bus.publish(this.groupTopic(group), frame)
+    const topic = this.groupTopic(group)
+    queueMicrotask(() => this.groups.deliver(topic, frame, (error) => this.onError(error, 'channel listener')))
+    await this.toBus(topic, `${this.id}\n${frame}`, 'channel messages')
   }
 
   join(group: string, listener: BusListener): Promise<void> {
-    return this.bus.subscribe(this.groupTopic(group), listener)
+    const topic = this.groupTopic(group)
+    if (!this.groups.add(topic, listener)) return this.onGroupMessage.has(topic) ? this.bus.subscribe(topic, this.onGroupMessage.get(topic)!) : Promise.resolve()
+    const fromBus: BusListener = (payload) => {
+      const cut = payload.indexOf('\n')
+      // Ours were delivered already; a bare frame is from a process that does not mark its messages.
+      if (cut >= 0 && payload.slice(0, cut) === this.id) return
+      this.groups.deliver(topic, cut >= 0 && !payload.startsWith('{') ? payload.slice(cut + 1) : payload, (error) => this.onError(error, 'channel listener'))
+    }
+    this.onGroupMessage.set(topic, fromBus)
+    return this.bus.subscribe(topic, fromBus)
   }
 
-  leave(group: string, listener: BusListener): Promise<void> {
-    return this.bus.unsubscribe(this.groupTopic(group), listener)
+  async leave(group: string, listener: BusListener): Promise<void> {
+    const topic = this.groupTopic(group)
+    if (!this.groups.remove(topic, listener)) return
+    const fromBus = this.onGroupMessage.get(topic)
+    this.onGroupMessage.delete(topic)
+    if (fromBus) await this.bus.unsubscribe(topic, fromBus)
   }
 
   /**
    * Pass as `onInvalidate` to the HTTP handlers (the WebSocket adapter wires its own): every
    * process's watchers of the affected contexts get an invalidation frame.
    */
-  readonly invalidated = async (event: Pick<InvalidationEvent, 'invalidate' | 'merge' | 'origin'>): Promise<void> => {
+  readonly invalidated = async (event: Pick<InvalidationEvent, 'invalidate' | 'merge' | 'origin'> & { user?: InvalidationEvent['user'] }): Promise<void> => {
     const entries = liveEntries(event)
-    if (entries.length) await this.bus.publish(this.invalidationTopic, JSON.stringify({ invalidate: entries, origin: event.origin }))
+    if (!entries.length) return
+    const message: LiveMessage = { invalidate: entries, origin: event.origin, user: userKey(event.user) }
+    // After this turn: the caller's own reply leaves before the invalidations it causes.
+    setImmediate(() => this.live.deliver(message))
+    await this.toBus(this.invalidationTopic, JSON.stringify({ ...message, from: this.id }), 'live invalidations')
   }
 
   async watch(context: string, listener: LiveListener): Promise<void> {
-    let set = this.watchers.get(context)
-    if (!set) this.watchers.set(context, (set = new Set()))
-    if (set.has(listener)) return
-    set.add(listener)
-    if (this.watching++ === 0) await this.bus.subscribe(this.invalidationTopic, this.onInvalidation)
+    if (this.live.add(context, listener)) await this.bus.subscribe(this.invalidationTopic, this.onInvalidation)
   }
 
   async unwatch(context: string, listener: LiveListener): Promise<void> {
-    const set = this.watchers.get(context)
-    if (!set?.delete(listener)) return
-    if (!set.size) this.watchers.delete(context)
-    if (--this.watching === 0) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
+    if (this.live.remove(context, listener)) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
   }
 
-  private deliverInvalidation(payload: string): void {
-    let entries: InvalidateEntry[]
-    let origin: string | undefined
+  private fromBus(payload: string): void {
+    let message: LiveMessage & { from?: string; resync?: boolean }
     try {
-      ;({ invalidate: entries, origin } = JSON.parse(payload) as { invalidate: InvalidateEntry[]; origin?: string })
+      message = JSON.parse(payload) as typeof message
     } catch (error) {
       this.onError(error, 'invalid live-invalidation payload on the bus')
       return
     }
-    const listeners = new Set<LiveListener>()
-    for (const entry of entries) {
-      const context = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
-      for (const listener of (context && this.watchers.get(context)) || []) listeners.add(listener)
+    if (message.from === this.id) return
+    if (message.resync) return void this.live.resyncAll()
+    if (Array.isArray(message.invalidate)) this.live.deliver(message)
+  }
+
+  /** To the other processes; a failure is an outage (said once), made up for by a resync when the bus is back. */
+  private async toBus(topic: string, payload: string, what: string): Promise<void> {
+    try {
+      await this.bus.publish(topic, payload)
+    } catch (error) {
+      // Counted, not logged each time: the outage is said once, and its toll when it ends.
+      this.missed++
+      if (!this.busDown) this.busLost(error, what)
     }
-    for (const listener of listeners) {
-      try {
-        listener.invalidate(entries, origin)
-      } catch (error) {
-        this.onError(error, 'live invalidation')
-      }
+  }
+
+  private busLost(error?: unknown, what?: string): void {
+    if (this.busDown) return
+    this.busDown = true
+    const why = error instanceof Error ? ` (publishing ${what}: ${error.message})` : ''
+    this.log(`channel bus down${why}. Sockets of this process still get its own updates; other processes' channel messages are lost and their invalidations arrive as a resync once the bus is back`)
+  }
+
+  /** Everything this process may have missed is made up by a resync of its watchers; what it failed to send, by theirs. */
+  private async busRecovered(): Promise<void> {
+    const wasDown = this.busDown
+    this.busDown = false
+    const watchers = this.live.resyncAll()
+    const missed = this.missed
+    if (missed) {
+      this.missed = 0
+      await this.toBus(this.invalidationTopic, JSON.stringify({ resync: true, from: this.id }), 'a resync request')
+    }
+    if (wasDown || missed) {
+      this.log(`channel bus back: ${watchers} watching socket(s) of this process resynced; ${missed} publish(es) did not reach the other processes${missed ? ', which are asked to resync' : ''}`)
     }
   }
 
   /** Stop listening on the bus (the bus itself belongs to whoever made it). */
   async close(): Promise<void> {
-    if (this.watching > 0) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
-    this.watchers.clear()
-    this.watching = 0
+    this.stopHealth?.()
+    if (this.live.clear()) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
+    for (const [topic, fromBus] of this.onGroupMessage) await this.bus.unsubscribe(topic, fromBus)
+    this.onGroupMessage.clear()
+    this.groups.clear()
   }
 }
 

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import { isRedisClient, type RedisClient } from '../redis-client.ts'
-import { TopicTable, type BusListener, type ChannelBus } from './bus.ts'
+import { BusUnavailableError, TopicTable, type BusHealthListener, type BusListener, type ChannelBus } from './bus.ts'
 
 export interface RedisBusOptions {
   /** A URL (`redis://127.0.0.1:6379`), ioredis options, or a client (ioredis 5 or 6) to publish with. Default: localhost. */
@@ -11,7 +11,13 @@ export interface RedisBusOptions {
 /**
  * Redis pub/sub: a message published in one process reaches the subscribers of every process
  * connected to the same Redis. Two connections (a subscribed connection cannot publish); each
- * topic is SUBSCRIBEd while some local socket needs it, and ioredis re-subscribes after a reconnect.
+ * topic is SUBSCRIBEd while some local socket needs it.
+ *
+ * Redis keeps no message for a subscriber that is not connected, so an outage loses messages
+ * whatever ioredis queues: a publish queued offline may reach Redis before the other processes
+ * have subscribed again. The bus therefore reports its health (`onHealth`): down when either
+ * connection is lost, up again only once every topic is SUBSCRIBEd anew; a publish while down
+ * fails at once instead of waiting in the offline queue. The hub makes up for the gap with a resync.
  */
 export class RedisBus implements ChannelBus {
   private readonly publisher: RedisClient
@@ -20,6 +26,14 @@ export class RedisBus implements ChannelBus {
   private readonly table = new TopicTable()
   private readonly pending = new Map<string, Promise<unknown>>()
   private readonly onError: (error: unknown) => void
+  private readonly healthListeners = new Set<BusHealthListener>()
+  /** Each connection was ready once: before that, commands wait in ioredis's queue as at any start. */
+  private publisherSeen = false
+  private subscriberSeen = false
+  private publisherUp = false
+  private subscriberUp = false
+  private healthy = true
+  private closed = false
 
   constructor(options: RedisBusOptions = {}) {
     const given = options.redis
@@ -30,11 +44,60 @@ export class RedisBus implements ChannelBus {
     } else {
       this.publisher = typeof given === 'string' ? new Redis(given) : new Redis(given ?? {})
       this.ownsPublisher = true
-      this.publisher.on('error', this.onError)
+      this.publisher.on('error', (error) => this.connectionError(error))
     }
     this.subscriber = this.publisher.duplicate()
-    this.subscriber.on('error', this.onError)
+    this.subscriber.on('error', (error) => this.connectionError(error))
     this.subscriber.on('message', (topic: string, payload: string) => this.table.deliver(topic, payload, this.onError))
+    this.publisherUp = this.publisher.status === 'ready'
+    this.publisherSeen = this.publisherUp
+    this.publisher.on('ready', () => {
+      this.publisherSeen = this.publisherUp = true
+      this.updateHealth()
+    })
+    this.publisher.on('close', () => {
+      this.publisherUp = false
+      this.updateHealth()
+    })
+    this.subscriber.on('ready', () => void this.subscriberReady())
+    this.subscriber.on('close', () => {
+      this.subscriberUp = false
+      this.updateHealth()
+    })
+  }
+
+  /** While the bus is down, every reconnect attempt fails the same way: the outage is reported once (by the hub), not each attempt. */
+  private connectionError(error: unknown): void {
+    if (this.healthy && !this.closed) this.onError(error)
+  }
+
+  /** Up only once Redis has confirmed every topic again: until then, messages to this process are still lost. */
+  private async subscriberReady(): Promise<void> {
+    const topics = this.table.names
+    try {
+      if (this.subscriberSeen && topics.length) await this.subscriber.subscribe(...topics)
+    } catch (error) {
+      if (!this.closed) this.onError(error)
+      return
+    }
+    this.subscriberSeen = true
+    this.subscriberUp = this.subscriber.status === 'ready'
+    this.updateHealth()
+  }
+
+  private updateHealth(): void {
+    if (this.closed) return
+    const down = (this.publisherSeen && !this.publisherUp) || (this.subscriberSeen && !this.subscriberUp)
+    const up = this.publisherUp && this.subscriberUp
+    const next = this.healthy ? !down : up
+    if (next === this.healthy) return
+    this.healthy = next
+    for (const listener of [...this.healthListeners]) listener(next)
+  }
+
+  onHealth(listener: BusHealthListener): () => void {
+    this.healthListeners.add(listener)
+    return () => this.healthListeners.delete(listener)
   }
 
   /**
@@ -58,6 +121,8 @@ export class RedisBus implements ChannelBus {
   }
 
   async publish(topic: string, payload: string): Promise<void> {
+    // Queued offline, it would be sent on reconnect, maybe before the others subscribe again: lost, yet "sent".
+    if (this.publisherSeen && this.publisher.status !== 'ready') throw new BusUnavailableError('redis bus: the publisher connection is down')
     await this.publisher.publish(topic, payload)
   }
 
@@ -77,7 +142,9 @@ export class RedisBus implements ChannelBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     this.table.clear()
+    this.healthListeners.clear()
     this.subscriber.disconnect()
     if (this.ownsPublisher) await this.publisher.quit().catch(() => this.publisher.disconnect())
   }

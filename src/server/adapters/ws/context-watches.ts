@@ -6,6 +6,7 @@ import { MizanError } from '../../../shared/errors.ts'
 import { pythonStr } from '../../../shared/invalidate-header.ts'
 import type { InvalidateEntry, WireParams, WsInvalidateFrame } from '../../../shared/protocol.ts'
 import { canonicalJson, type LiveListener } from '../../channels/hub.ts'
+import { userKey } from '../../channels/live-registry.ts'
 import { enforceAuth } from '../../execute.ts'
 import { releaseEach, type SessionLink, type WsEnv } from './env.ts'
 import { isRecord, pyText, type Frame } from './frames.ts'
@@ -24,6 +25,8 @@ export class ContextWatches implements LiveListener {
   private readonly watches = new Map<string, { context: string; params: WireParams }>()
   /** context → watches of this socket on it: the socket is the hub's watcher of each context once. */
   private readonly watchedContexts = new Map<string, number>()
+  /** Who the socket was when it last watched: user-scoped invalidations of someone else skip it. */
+  private user: string | null = null
 
   constructor(
     private readonly env: WsEnv,
@@ -47,14 +50,16 @@ export class ContextWatches implements LiveListener {
       return this.session.send({ error: `Too many subscriptions (max ${maxSubscriptions})`, context: ctxDef.name, params })
     }
     // Whoever may not read the bundle may not hear about it either.
+    let ctx: Awaited<ReturnType<SessionLink['context']>>
     try {
-      const ctx = await this.session.context()
+      ctx = await this.session.context()
       for (const member of ctxDef.members) await enforceAuth(member.fn.options.auth, ctx)
     } catch (error) {
       const failure = error instanceof MizanError ? error : this.session.asMizanError(error, `watch ${ctxDef.name}`)
       return this.session.send({ error: failure.code === 'UNAUTHORIZED' ? failure.message : 'Not authorized', context: ctxDef.name })
     }
     if (this.session.closed) return
+    this.user = userKey(ctx.user) ?? null
     this.watches.set(key, { context: ctxDef.name, params })
     const count = this.watchedContexts.get(ctxDef.name) ?? 0
     this.watchedContexts.set(ctxDef.name, count + 1)
@@ -82,11 +87,14 @@ export class ContextWatches implements LiveListener {
    * scoped entry only when its params are among the watched ones, so nobody learns the
    * params another user's mutation touched.
    */
-  invalidate(entries: readonly InvalidateEntry[], origin?: string): void {
+  invalidate(entries: readonly InvalidateEntry[], origin?: string, user?: string | null): void {
     // The client that made the change applied its own response already; telling it again would refetch.
     if (origin !== undefined && origin === this.session.clientId) return
     const out: InvalidateEntry[] = []
     for (const entry of entries) {
+      const context = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
+      // A user-scoped bundle holds the caller's own data: another user's change leaves it as it is.
+      if (context !== undefined && user !== undefined && user !== this.user && this.env.userScoped(context)) continue
       if (typeof entry === 'string') {
         if (this.watchedContexts.has(entry)) out.push(entry)
         continue
@@ -100,6 +108,13 @@ export class ContextWatches implements LiveListener {
       }
     }
     if (out.length) this.session.send({ type: 'invalidate', invalidate: out } satisfies WsInvalidateFrame)
+  }
+
+  /** Every watched bundle, as one invalidation frame: the wire the client (and a Python peer) already reads. */
+  resync(): void {
+    if (this.session.closed || !this.watches.size) return
+    const out: InvalidateEntry[] = [...this.watches.values()].map(({ context, params }) => (Object.keys(params).length ? { context, params } : context))
+    this.session.send({ type: 'invalidate', invalidate: out } satisfies WsInvalidateFrame)
   }
 
   /** Forget every watch now; the returned step stops watching on the hub, for after the session's pending work. */

@@ -32,6 +32,8 @@ export interface WsEnv {
   readonly httpPrefix: string
   readonly rpcMode: 'any' | 'websocket-only'
   readonly liveInvalidation: boolean
+  /** The context's data depends on the caller (`scope: 'user'`): only that user's watchers hear of a change. */
+  userScoped(context: string): boolean
   readonly limits: WsLimits
 }
 
