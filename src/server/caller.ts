@@ -1,6 +1,7 @@
 import { MizanError } from '../shared/errors.ts'
 import type { AnyRouter, CallArgs, ContextBundle, ContextNames, ContextParams, InputOf, OutputOf } from '../shared/types.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
+import { authorizeContextRead, memberParams } from './context-access.ts'
 import { executeFunction, type ErrorReporter } from './execute.ts'
 import type { AnyServerRouter, Router } from './router.ts'
 
@@ -43,12 +44,9 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
   async function bundle(name: string, params: Record<string, unknown> = {}, keyed: 'key' | 'wire') {
     const ctxDef = router.contexts.get(name)
     if (!ctxDef) throw new MizanError('NOT_FOUND', `Context '${name}' not found`)
-    const values = await Promise.all(
-      ctxDef.members.map((member) => {
-        const own = Object.fromEntries(member.params.filter((p) => p.name in params).map((p) => [p.name, params[p.name]]))
-        return executeFunction(member, member.params.length ? own : undefined, ctx, report)
-      }),
-    )
+    // The same checks as an HTTP or WebSocket read: members' auth, params, the context's authorize.
+    await authorizeContextRead(ctxDef, params, ctx, { report })
+    const values = await Promise.all(ctxDef.members.map((member) => executeFunction(member, memberParams(member, params), ctx, report)))
     return Object.fromEntries(ctxDef.members.map((m, i) => [keyed === 'key' ? m.key : m.wireName, values[i]]))
   }
 

@@ -13,7 +13,7 @@ import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
 import { executeFunction, executeMaybeSync, type ErrorReporter } from './execute.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
-import { coerceQueryValue } from './schema.ts'
+import { authorizeContextRead, memberParams } from './context-access.ts'
 import { isResponse } from './is-response.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
@@ -141,18 +141,24 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     return pending ? Promise.all(pending).then(() => assembleBundle(ctxDef, settled)) : assembleBundle(ctxDef, settled)
   }
 
+  /** Auth, params and `authorize` (context-access.ts) first: a cached bundle never skips them. */
   async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
+    await authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion })
     const compute = async () => {
       const bundle = bundleOf(ctxDef, params, ctx)
       return JSON.stringify(bundle instanceof Promise ? await bundle : bundle)
     }
     if (!cache) return { body: await compute(), outcome: 'BYPASS' }
-    // Query strings and JSON params normalize to the same cache key (keys.ts), so HTTP and WebSocket share entries.
-    return cache.fetch(ctxDef, params as Record<string, string>, userIdOf(ctx), compute)
+    return cache.fetch(ctxDef, params, userIdOf(ctx), compute)
+  }
+
+  async function bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {
+    await authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion })
+    return bundleOf(ctxDef, params, ctx)
   }
 
   return {
-    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle: async (ctxDef, params, ctx) => bundleOf(ctxDef, params, ctx) },
+    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle },
     requestContext,
     requestContextMaybeSync,
     invokeMaybeSync,
@@ -226,20 +232,10 @@ function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<s
   return bundle
 }
 
-/** Cache entries are scoped to the user whenever one is known, as the reference scopes them. */
+/** Cache entries are scoped to the user whenever there is one: any id, `0` and `''` included, is a user. */
 function userIdOf(ctx: RequestContext<MizanUser>): string | null {
-  return ctx.user && ctx.user.id !== 0 && ctx.user.id !== '' ? String(ctx.user.id) : null
-}
-
-/** Query-string values are coerced to their declared kind; JSON values (WebSocket params) pass as they are. */
-function memberParams(member: RegisteredFunction, query: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (!member.params.length) return undefined
-  const out: Record<string, unknown> = {}
-  for (const p of member.params) {
-    const value = query[p.name]
-    if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
-  }
-  return out
+  const id = ctx.user?.id
+  return id === undefined || id === null ? null : String(id)
 }
 
 function deserializeArgs(json: unknown, meta: unknown): unknown {

@@ -9,7 +9,9 @@ export type {
   ServerFunction,
 } from './defineClient.ts'
 export { createRouter, RouterDefinitionError } from './router.ts'
-export type { AnyServerRouter, Router } from './router.ts'
+export type { AnyServerRouter, Router, RouterOptions } from './router.ts'
+export { authorizeContextRead } from './context-access.ts'
+export type { ContextAuthorize, ContextPolicy, ContextRead } from './context-access.ts'
 export { defineForm, createDefineForm } from './forms/define-form.ts'
 export type { DefineFormOptions, FormDefinition, FormSchemaBody } from './forms/define-form.ts'
 export type { FieldSchema, FieldHint } from './forms/field-schema.ts'

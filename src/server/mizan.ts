@@ -1,14 +1,18 @@
 import { createDefineClient, defineClient, type MizanUser } from './defineClient.ts'
 import { createDefineChannel, defineChannel } from './channels/define-channel.ts'
 import { createDefineForm, defineForm } from './forms/define-form.ts'
-import { createRouter } from './router.ts'
+import { createRouter, type Router, type RouterOptions } from './router.ts'
+import type { RouterEntryShape } from '../shared/types.ts'
+
+/** `createRouter` with the app's user type in its context policies' `ctx`. */
+export type CreateRouter<TUser extends MizanUser> = <const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs, options?: RouterOptions<TDefs, TUser>) => Router<TDefs>
 
 /** What `createMizan<TUser>()` hands out: the definers bound to the app's user type. */
 export interface Mizan<TUser extends MizanUser> {
   defineClient: ReturnType<typeof createDefineClient<TUser>>
   defineForm: ReturnType<typeof createDefineForm<TUser>>
   defineChannel: ReturnType<typeof createDefineChannel<TUser>>
-  createRouter: typeof createRouter
+  createRouter: CreateRouter<TUser>
 }
 
 /**
@@ -31,5 +35,5 @@ export interface DefaultMizan {
 export function createMizan(): DefaultMizan
 export function createMizan<TUser extends MizanUser>(): Mizan<TUser>
 export function createMizan<TUser extends MizanUser = MizanUser>(): Mizan<TUser> {
-  return { defineClient: createDefineClient<TUser>(), defineForm: createDefineForm<TUser>(), defineChannel: createDefineChannel<TUser>(), createRouter }
+  return { defineClient: createDefineClient<TUser>(), defineForm: createDefineForm<TUser>(), defineChannel: createDefineChannel<TUser>(), createRouter: createRouter as CreateRouter<TUser> }
 }

@@ -1,6 +1,7 @@
-import type { AnySchema, RouterEntryShape, RouterMarker } from '../shared/types.ts'
+import type { AnySchema, ContextNames, ContextParams, RouterEntryShape, RouterMarker } from '../shared/types.ts'
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
-import type { AnyServerFunction } from './defineClient.ts'
+import type { ContextAuthorize, ContextPolicy } from './context-access.ts'
+import type { AnyServerFunction, MizanUser } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
 import { describeParams, isLaxCoercible, type ParamInfo } from './schema.ts'
@@ -23,6 +24,16 @@ export interface RegisteredContext {
   rev: number
   /** The strictest member policy: `false` wins, then the shortest TTL. */
   cache: number | boolean
+  /** The context's row-level rule from `createRouter(defs, { contexts })`, run on every read. */
+  authorize?: ContextAuthorize
+}
+
+/**
+ * `createRouter`'s second argument. `contexts` is keyed by the context names `defs` declares
+ * (an unknown name is a type error); each policy's `params` are that context's bundle params.
+ */
+export interface RouterOptions<TDefs extends Record<string, RouterEntryShape>, TUser extends MizanUser = MizanUser> {
+  contexts?: { [C in ContextNames<RouterMarker<TDefs>>]?: ContextPolicy<ContextParams<RouterMarker<TDefs>, C>, TUser> }
 }
 
 export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition | AnyChannelDefinition>
@@ -123,12 +134,24 @@ function checkGraph(functions: Map<string, RegisteredFunction>, contexts: Map<st
   if (problems.length) throw new RouterDefinitionError(`Invalid router:\n- ${problems.join('\n- ')}`)
 }
 
+function attachPolicies(contexts: Map<string, RegisteredContext>, policies: Record<string, ContextPolicy | undefined> | undefined): void {
+  if (!policies) return
+  for (const [name, policy] of Object.entries(policies)) {
+    const ctx = contexts.get(name)
+    if (!ctx) throw new RouterDefinitionError(`options.contexts names unknown context '${name}'`)
+    if (policy?.authorize !== undefined && typeof policy.authorize !== 'function') {
+      throw new RouterDefinitionError(`options.contexts.${name}.authorize must be a function`)
+    }
+    if (policy?.authorize) ctx.authorize = policy.authorize
+  }
+}
+
 /**
  * Gathers server functions. Keys are camelCase; each function's wire name is its key in
  * snake_case unless it sets `name`. Contexts, elevation and merge slots are resolved here,
  * once, and a broken graph (unknown targets, ambiguous merges) fails at startup.
  */
-export function createRouter<const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs): Router<TDefs> {
+export function createRouter<const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs, options?: RouterOptions<TDefs>): Router<TDefs> {
   const functions = new Map<string, RegisteredFunction>()
   const byValue = new Map<AnyServerFunction, RegisteredFunction>()
   const groups = new Map<string, RegisteredFunction[]>()
@@ -180,6 +203,7 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
     }
   }
   checkGraph(functions, contexts, byValue)
+  attachPolicies(contexts, options?.contexts as Record<string, ContextPolicy | undefined> | undefined)
   return {
     '~mizan': 'router',
     defs,

@@ -62,7 +62,7 @@ export class ContextCache {
    */
   async fetch(
     ctx: RegisteredContext,
-    params: Record<string, string>,
+    params: Record<string, unknown>,
     userId: string | null,
     compute: () => Promise<string>,
   ): Promise<{ body: string; outcome: CacheOutcome }> {
