@@ -2,11 +2,15 @@ import { MizanError } from '../../shared/errors.ts'
 import { DIALECTS, type Dialect } from '../../shared/protocol.ts'
 import type { MizanUser } from '../defineClient.ts'
 import type { MizanRequest, UserResolver } from '../dispatch.ts'
+import { readSettings } from '../settings.ts'
 import { MwtIssuer, type MwtIdentity, type MwtOptions } from './mwt.ts'
 
 export interface IdentityOptions<TUser extends MizanUser> {
   dialect?: Dialect
-  /** Verifies `X-Mizan-Token` (or the dialect's spelling). */
+  /**
+   * Verifies `X-Mizan-Token` (or the dialect's spelling).
+   * @default an issuer on `MIZAN_MWT_SECRET` when the environment sets it; else tokens are refused (401)
+   */
   mwt?: MwtIssuer | MwtOptions
   /** The user a verified token stands for; default: one built from the claims. `null` → 401. */
   userFromToken?: (identity: MwtIdentity) => TUser | null | Promise<TUser | null>
@@ -25,7 +29,14 @@ export interface IdentityOptions<TUser extends MizanUser> {
  */
 export function createIdentityResolver<TUser extends MizanUser>(options: IdentityOptions<TUser>): UserResolver<TUser> {
   const header = DIALECTS[options.dialect ?? 'mizan'].tokenHeader
-  const issuer = options.mwt instanceof MwtIssuer ? options.mwt : options.mwt ? new MwtIssuer({ dialect: options.dialect, ...options.mwt }) : undefined
+  const issuer =
+    options.mwt instanceof MwtIssuer
+      ? options.mwt
+      : options.mwt
+        ? new MwtIssuer({ dialect: options.dialect, ...options.mwt })
+        : readSettings(options.dialect).mwtSecret
+          ? new MwtIssuer({ dialect: options.dialect })
+          : undefined
 
   async function fromMwt(token: string, failure: string): Promise<TUser> {
     const identity = issuer ? await issuer.verify(token) : null

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose'
 import { DIALECTS, type Dialect } from '../../shared/protocol.ts'
+import { readSettings, settingName, SettingsError } from '../settings.ts'
 
 /** The claims of a Mizan identity token, in the order the reference writes them. */
 export interface MwtClaims {
@@ -24,10 +25,13 @@ export interface MwtIdentity {
 }
 
 export interface MwtOptions {
-  /** Keys by `kid`. Every key verifies; `signingKid` (default: the first) signs. */
-  keys: Record<string, string>
+  /**
+   * Keys by `kid`. Every key verifies; `signingKid` (default: the first) signs.
+   * @default `{ v1: process.env.MIZAN_MWT_SECRET }` (`IZANA_MWT_SECRET` under the izana dialect), as the reference reads its setting
+   */
+  keys?: Record<string, string>
   signingKid?: string
-  /** Token lifetime in seconds (reference default 300). */
+  /** Token lifetime in seconds (reference default 300; else `MIZAN_MWT_TTL` from the environment). */
   ttl?: number
   /** Defaults to the dialect's audience (`mizan` / `izana`). */
   audience?: string
@@ -59,13 +63,18 @@ export class MwtIssuer {
   private readonly signingKid: string
   private readonly now: () => number
 
-  constructor(options: MwtOptions) {
-    const entries = Object.entries(options.keys)
+  constructor(options: MwtOptions = {}) {
+    const settings = options.keys && options.ttl !== undefined ? {} : readSettings(options.dialect)
+    const keys = options.keys ?? (settings.mwtSecret ? { v1: settings.mwtSecret } : undefined)
+    if (!keys) {
+      throw new SettingsError(`${settingName(options.dialect, 'MWT_SECRET')} is not configured: MWT needs a signing secret (set it, or pass mwt: { keys })`)
+    }
+    const entries = Object.entries(keys)
     if (!entries.length) throw new TypeError('MWT needs at least one key')
     this.keys = new Map(entries.map(([kid, secret]) => [kid, encoder.encode(secret)]))
     this.signingKid = options.signingKid ?? entries[0]![0]
     if (!this.keys.has(this.signingKid)) throw new TypeError(`MWT signing kid '${this.signingKid}' has no key`)
-    this.ttl = options.ttl ?? 300
+    this.ttl = options.ttl ?? settings.mwtTtl ?? 300
     this.audience = options.audience ?? DIALECTS[options.dialect ?? 'mizan'].mwtAudience
     this.now = options.now ?? (() => Date.now() / 1000)
   }
