@@ -8,7 +8,7 @@ import { MizanError } from '../shared/errors.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { enforceAuth, parseInput, type Coercion, type ErrorReporter } from './execute.ts'
 import type { RegisteredContext, RegisteredFunction } from './router.ts'
-import { coerceQueryValue } from './schema.ts'
+import { coerceParam } from './schema.ts'
 
 /** A context's row-level rule: may this caller read the bundle for these (parsed) params? */
 export type ContextAuthorize<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser> = (
@@ -38,13 +38,13 @@ export interface ContextAccessOptions {
 
 const DENIED = 'Access denied'
 
-/** Query-string values are coerced to their declared kind; JSON values (WebSocket, caller) pass as they are. */
+/** Query-string values and JSON values (WebSocket, caller) are read as Pydantic's lax mode reads them. */
 export function memberParams(member: RegisteredFunction, query: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!member.params.length) return undefined
   const out: Record<string, unknown> = {}
   for (const p of member.params) {
     const value = Object.prototype.hasOwnProperty.call(query, p.name) ? query[p.name] : undefined
-    if (value !== undefined) out[p.name] = typeof value === 'string' ? coerceQueryValue(value, p.kind) : value
+    if (value !== undefined) out[p.name] = coerceParam(p, value)
   }
   return out
 }

@@ -1,12 +1,13 @@
 import { MizanError } from '../shared/errors.ts'
 import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.ts'
 import type { RegisteredFunction } from './router.ts'
-import { coerceLaxValue, validateMaybeSync, type ValidationOutcome } from './schema.ts'
+import { coerceParam, validateMaybeSync, type ValidationOutcome } from './schema.ts'
 import { isResponse } from './is-response.ts'
 
 /**
- * `'lax'` (default) converts top-level scalar args the way Pydantic's lax mode does ("2" → 2,
- * "true" → true) before the schema sees them, as the reference backend accepts them;
+ * `'lax'` (default) converts args the way Pydantic's lax mode does ("2" → 2, "1_0" → 10,
+ * "true" → true), nested in lists and objects too, before the schema sees them, as the
+ * reference backend accepts them;
  * `'strict'` hands the schema the JSON exactly as sent.
  */
 export type Coercion = 'lax' | 'strict'
@@ -16,7 +17,7 @@ function coerceLax(reg: RegisteredFunction, args: Record<string, unknown>): Reco
   for (const param of reg.laxParams) {
     // An inherited property (`toString`) is a function or an object, which coercion leaves alone.
     const value = args[param.name]
-    const coerced = coerceLaxValue(value, param.kind)
+    const coerced = coerceParam(param, value)
     if (coerced !== value) (out ??= { ...args })[param.name] = coerced
   }
   return out ?? args

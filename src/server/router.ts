@@ -4,14 +4,14 @@ import type { ContextAuthorize, ContextPolicy } from './context-access.ts'
 import type { AnyServerFunction, MizanUser } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
-import { describeParams, isLaxCoercible, type ParamInfo } from './schema.ts'
+import { describeParams, type ParamInfo } from './schema.ts'
 
 export interface RegisteredFunction {
   key: string
   wireName: string
   fn: AnyServerFunction
   params: ParamInfo[]
-  /** The params lax coercion can change (numbers and booleans), picked once so a call skips the rest. */
+  /** The params lax coercion can change (numbers and booleans at any depth), picked once so a call skips the rest. */
   laxParams: ParamInfo[]
 }
 
@@ -184,7 +184,7 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
     }
     if (functions.has(wireName)) throw new RouterDefinitionError(`wire name '${wireName}' is used twice`)
     const params = describeParams(fn.options.input)
-    const reg: RegisteredFunction = { key, wireName, fn, params, laxParams: params.filter((p) => isLaxCoercible(p.kind)) }
+    const reg: RegisteredFunction = { key, wireName, fn, params, laxParams: params.filter((p) => p.shape !== undefined) }
     functions.set(wireName, reg)
     byValue.set(fn, reg)
     if (fn.options.context) {

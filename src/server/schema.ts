@@ -1,23 +1,43 @@
 import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec'
 import type { AnySchema } from '../shared/types.ts'
 import { appendOwn } from '../shared/own-lists.ts'
+import { coerceLax, shapeOf, type LaxShape } from './lax-coercion.ts'
+import { laxScalar, REFUSED } from './lax-scalars.ts'
 
-export type ParamKind = 'string' | 'number' | 'integer' | 'boolean' | 'other'
+export type ParamKind = 'string' | 'number' | 'integer' | 'boolean' | 'bigint' | 'other'
 
 export interface ParamInfo {
   name: string
   required: boolean
   kind: ParamKind
+  /** How Pydantic's lax mode reads this param, at every depth; `undefined` when nothing in it is coerced. */
+  shape?: LaxShape | undefined
 }
 
-type JsonSchemaNode = { type?: unknown; anyOf?: unknown; oneOf?: unknown; properties?: unknown; required?: unknown }
+type JsonSchemaNode = { type?: unknown; anyOf?: unknown; oneOf?: unknown; properties?: unknown; required?: unknown; 'x-mizan-bigint'?: unknown }
+
+type ZodOverride = { zodSchema?: { _zod?: { def?: { type?: string } } }; jsonSchema: Record<string, unknown> }
+
+/**
+ * Zod-only options (other libraries ignore `libraryOptions`): a value JSON Schema cannot express
+ * no longer throws the whole schema away, and a bigint is an integer marked to stay exact.
+ */
+const LIBRARY_OPTIONS = {
+  unrepresentable: 'any',
+  override: (ctx: ZodOverride) => {
+    if (ctx.zodSchema?._zod?.def?.type === 'bigint') {
+      ctx.jsonSchema['type'] = 'integer'
+      ctx.jsonSchema['x-mizan-bigint'] = true
+    }
+  },
+}
 
 function jsonSchemaOf(schema: AnySchema): JsonSchemaNode | undefined {
   const std = (schema as unknown as Partial<StandardJSONSchemaV1>)['~standard']
   const converter = std && 'jsonSchema' in std ? std.jsonSchema : undefined
   if (!converter) return undefined
   try {
-    return converter.input({ target: 'draft-2020-12' }) as JsonSchemaNode
+    return converter.input({ target: 'draft-2020-12', libraryOptions: LIBRARY_OPTIONS }) as JsonSchemaNode
   } catch {
     return undefined
   }
@@ -27,6 +47,7 @@ function kindOf(node: unknown): ParamKind {
   if (typeof node !== 'object' || node === null) return 'other'
   const n = node as JsonSchemaNode
   const types = Array.isArray(n.type) ? n.type : [n.type]
+  if (n['x-mizan-bigint'] === true) return 'bigint'
   for (const t of types) {
     if (t === 'string' || t === 'number' || t === 'integer' || t === 'boolean') return t
   }
@@ -51,42 +72,37 @@ export function describeParams(schema: AnySchema | undefined): ParamInfo[] {
     name,
     required: required.has(name),
     kind: kindOf(node),
+    shape: shapeOf(node),
   }))
 }
 
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+/** The lax shape of a whole input schema, for coercing a call's args in one walk. */
+export function inputShapeOf(schema: AnySchema | undefined): LaxShape | undefined {
+  return schema ? shapeOf(jsonSchemaOf(schema)) : undefined
+}
 
 /** Query-string values are strings; turn each into what its param declares, as Pydantic's lax mode does. */
 export function coerceQueryValue(value: string, kind: ParamKind): unknown {
-  switch (kind) {
-    case 'number':
-    case 'integer': {
-      // Decimal notation only: Number() would also read "0x10", "0b1" and "Infinity".
-      const trimmed = value.trim()
-      return DECIMAL.test(trimmed) ? Number(trimmed) : value
-    }
-    case 'boolean': {
-      const lower = value.toLowerCase()
-      if (['true', '1', 'yes', 'on', 't', 'y'].includes(lower)) return true
-      if (['false', '0', 'no', 'off', 'f', 'n'].includes(lower)) return false
-      return value
-    }
-    default:
-      return value
-  }
+  if (kind === 'other' || kind === 'string') return value
+  const out = laxScalar(kind, value)
+  return out === REFUSED ? value : out
 }
 
 /** The kinds `coerceLaxValue` can change a value for; the others always pass through as sent. */
 export function isLaxCoercible(kind: ParamKind): boolean {
-  return kind === 'number' || kind === 'integer' || kind === 'boolean'
+  return kind === 'number' || kind === 'integer' || kind === 'boolean' || kind === 'bigint'
 }
 
-/** Pydantic-style lax scalars for JSON args: numeric strings and bools to numbers, 0/1 and words to bools. */
+/** Pydantic-style lax scalars: numeric strings and bools to numbers, 0/1 and words to bools. */
 export function coerceLaxValue(value: unknown, kind: ParamKind): unknown {
-  if (typeof value === 'string') return isLaxCoercible(kind) ? coerceQueryValue(value, kind) : value
-  if (typeof value === 'boolean' && (kind === 'number' || kind === 'integer')) return value ? 1 : 0
-  if (typeof value === 'number' && kind === 'boolean' && (value === 0 || value === 1)) return value === 1
-  return value
+  if (!isLaxCoercible(kind)) return value
+  const out = laxScalar(kind as 'number', value)
+  return out === REFUSED ? value : out
+}
+
+/** A param's value read through its lax shape (nested lists and objects included). */
+export function coerceParam(param: ParamInfo, value: unknown): unknown {
+  return coerceLax(param.shape, value)
 }
 
 export type ValidationOutcome =

@@ -6,7 +6,10 @@ import { parseJsonBody } from '../../src/server/json-body.ts'
 
 describe('regressions', () => {
   it('lax coercion accepted hex, binary and Infinity strings as numbers', () => {
-    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', '1_000']) expect(coerceQueryValue(text, 'integer')).toBe(text)
+    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', '1e3']) expect(coerceQueryValue(text, 'integer')).toBe(text)
+    for (const text of ['0x10', '0b1', '0o7']) expect(coerceQueryValue(text, 'number')).toBe(text)
+    // Issue #28: Pydantic reads PEP 515 underscores as digits (test/interop/pydantic-coercion.test.ts).
+    expect(coerceQueryValue('1_000', 'integer')).toBe(1000)
     expect(coerceQueryValue(' 42 ', 'integer')).toBe(42)
     expect(coerceQueryValue('-1.5e3', 'number')).toBe(-1500)
   })
