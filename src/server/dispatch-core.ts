@@ -143,13 +143,14 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
 
   /** Auth, params and `authorize` (context-access.ts) first: a cached bundle never skips them. */
   async function contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }> {
-    await authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion })
+    const read = await authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion })
     const compute = async () => {
       const bundle = bundleOf(ctxDef, params, ctx)
       return JSON.stringify(bundle instanceof Promise ? await bundle : bundle)
     }
     if (!cache) return { body: await compute(), outcome: 'BYPASS' }
-    return cache.fetch(ctxDef, params, userIdOf(ctx), compute)
+    // Keyed on the parsed, declared params (context-access.ts): HTTP, WebSocket share entries, junk params add none.
+    return cache.fetch(ctxDef, { params: read.params, raw: params }, userIdOf(ctx), compute)
   }
 
   async function bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {

@@ -35,7 +35,7 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   debug?: boolean
   /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
   coercion?: Coercion
-  /** Origin cache of context bundles (`MemoryCache`, or `RedisCache` from mizan-ts/cache/redis), keyed as the Python core keys them. */
+  /** Origin cache of context bundles (`MemoryCache`, or `RedisCache` from mizan-ts/cache/redis); see docs/CACHE.md. */
   cache?: ContextCacheOptions
   /** Longest a server function may run before answering 504 (default 30 s; a function's `timeout` wins). */
   timeoutMs?: number

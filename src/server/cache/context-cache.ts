@@ -1,7 +1,21 @@
+import { randomBytes } from 'node:crypto'
 import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { AnyServerRouter, RegisteredContext } from '../router.ts'
+import { coerceLaxValue } from '../schema.ts'
 import type { CacheBackend } from './backend.ts'
-import { contextKeyPrefix, deriveCacheKey } from './keys.ts'
+import { bundleKey, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey } from './keys.ts'
+
+/**
+ * `'mizan'` (default): generation-stamped keys. A purge replaces one or a few generation
+ * tokens, so it invalidates the context (or the params) for every user and for anonymous
+ * readers, in O(1) whatever else is in the store.
+ *
+ * `'python'`: the reference's byte-identical keys (`ctx:<name>:<HMAC>`, raw bundle values), for
+ * a Redis shared with django-izana. Its guarantees are the reference's: a scoped purge drops
+ * the caller's and the anonymous entry only (other users may be served the old bundle until
+ * the TTL), and a broad purge SCANs the keyspace. See docs/CACHE.md.
+ */
+export type CacheKeyMode = 'mizan' | 'python'
 
 export interface ContextCacheOptions {
   backend: CacheBackend
@@ -9,27 +23,43 @@ export interface ContextCacheOptions {
   secret: string
   /** TTL for contexts whose policy is `cache: true`. */
   defaultTtlSeconds?: number
+  /** Key derivation and purge semantics; default `'mizan'`. */
+  keys?: CacheKeyMode
   /** Told once when the backend goes away and once when it comes back. */
   log?: (message: string, error?: unknown) => void
 }
 
 export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS'
 
+/** What a read is keyed on: the params after the members' schemas (canonical), and as they came (the Python mode's key). */
+export interface CacheRead {
+  params: Record<string, unknown>
+  raw: Record<string, unknown>
+}
+
+const freshToken = () => randomBytes(8).toString('hex')
+const STAMP_END = '\n'
+
 /**
- * Origin cache of context bundles, keyed exactly as the Python core keys them. A failing
- * backend never fails a request: it is reported once per outage and skipped until it answers.
+ * Origin cache of context bundles. Authorization is not its job: every caller has run
+ * `authorizeContextRead` before asking it. A failing backend never fails a request: it is
+ * reported once per outage and skipped until it answers.
  */
 export class ContextCache {
   private readonly inflight = new Map<string, Promise<string>>()
   private down = false
+  private readonly mode: CacheKeyMode
   /**
    * Contexts a mutation could not purge while the backend was away. If it comes back with its
-   * data (a network blip, a persistent Redis), their old bundles must not be served: they are
-   * dropped by prefix before the context is read from the cache again.
+   * data (a network blip, a persistent Redis), their old bundles must not be served: the purge
+   * is replayed, broadly, before the context is read from the cache again.
    */
-  private readonly unpurged = new Set<string>()
+  private readonly unpurged = new Map<string, RegisteredContext>()
 
-  constructor(private readonly options: ContextCacheOptions) {}
+  constructor(private readonly options: ContextCacheOptions) {
+    this.mode = options.keys ?? 'mizan'
+    if (this.mode !== 'mizan' && this.mode !== 'python') throw new TypeError(`cache.keys must be 'mizan' or 'python', not ${String(options.keys)}`)
+  }
 
   private log(message: string, error?: unknown) {
     ;(this.options.log ?? ((m, e) => console.warn(`[mizan] ${m}`, e ?? '')))(message, error)
@@ -52,68 +82,154 @@ export class ContextCache {
     }
   }
 
-  keyFor(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): string {
-    return deriveCacheKey(this.options.secret, ctx.name, params, userId, ctx.rev)
+  private ttlOf(ctx: RegisteredContext): number {
+    return typeof ctx.cache === 'number' ? ctx.cache : (this.options.defaultTtlSeconds ?? 86_400)
+  }
+
+  /** Generations outlive the bundles stamped with them; one that expires anyway only costs a miss. */
+  private generationTtl(ctx: RegisteredContext): number {
+    return this.ttlOf(ctx) * 2 + 60
+  }
+
+  /** A read's generation keys: the context's, and one per declared param (its value, or "not given"). */
+  generationKeys(ctx: RegisteredContext, params: Record<string, unknown>): string[] {
+    const keys = [contextGenerationKey(ctx.name)]
+    for (const name of ctx.params.keys()) keys.push(paramGenerationKey(this.options.secret, ctx.name, name, params[name]))
+    return keys
   }
 
   /**
-   * Serve a bundle from the cache, or compute it once per key per process (concurrent misses
-   * share one computation) and store it. A computation that throws stores nothing.
+   * Serve a bundle from the cache, or compute it once per key and generation per process
+   * (concurrent misses share one computation) and store it. A computation that throws stores nothing.
    */
-  async fetch(
-    ctx: RegisteredContext,
-    params: Record<string, unknown>,
-    userId: string | null,
-    compute: () => Promise<string>,
-  ): Promise<{ body: string; outcome: CacheOutcome }> {
+  async fetch(ctx: RegisteredContext, read: CacheRead, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
     if (ctx.cache === false) return { body: await compute(), outcome: 'BYPASS' }
     if (this.unpurged.size) await this.replayPurges()
     if (this.unpurged.has(ctx.name)) return { body: await compute(), outcome: 'BYPASS' }
-    const key = this.keyFor(ctx, params, userId)
-    const cached = await this.guard(() => this.options.backend.get(key), null)
+    return this.mode === 'python' ? this.fetchPython(ctx, read, userId, compute) : this.fetchStamped(ctx, read.params, userId, compute)
+  }
+
+  private async fetchStamped(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
+    const { backend, secret } = this.options
+    const gens = this.generationKeys(ctx, params)
+    const key = bundleKey(secret, ctx.name, params, userId, ctx.rev)
+    const values = await this.guard(() => backend.getMany([...gens, key]), null)
+    if (values === null) return { body: await compute(), outcome: 'MISS' }
+    let tokens = values.slice(0, gens.length)
+    const stored = values[gens.length]
+    if (stored != null && tokens.every((t) => t !== null)) {
+      const end = stored.indexOf(STAMP_END)
+      if (end >= 0 && stored.slice(0, end) === tokens.join(',')) return { body: stored.slice(end + 1), outcome: 'HIT' }
+    }
+    if (tokens.some((t) => t === null)) {
+      // A generation nobody has bumped yet (or that expired): start it. The computation below
+      // begins after this answer, so whatever it reads is at least as new as these tokens.
+      const started = await this.guard(() => backend.setAbsent(gens, gens.map(freshToken), this.generationTtl(ctx)), null)
+      if (started === null) return { body: await compute(), outcome: 'MISS' }
+      tokens = started
+    }
+    const stamp = tokens.join(',')
+    // Only a computation started under the same generations may be shared: one begun before a purge must not answer after it.
+    const flight = `${key}${STAMP_END}${stamp}`
+    const shared = this.inflight.get(flight)
+    if (shared) return { body: await shared, outcome: 'MISS' }
+    const pending = compute().finally(() => this.inflight.delete(flight))
+    this.inflight.set(flight, pending)
+    const body = await pending
+    await this.guard(() => backend.set(key, stamp + STAMP_END + body, this.ttlOf(ctx)), undefined)
+    return { body, outcome: 'MISS' }
+  }
+
+  private async fetchPython(ctx: RegisteredContext, read: CacheRead, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
+    const { backend, secret } = this.options
+    const key = deriveCacheKey(secret, ctx.name, declaredOnly(ctx, read.raw), userId, ctx.rev)
+    const cached = await this.guard(() => backend.get(key), null)
     if (cached !== null) return { body: cached, outcome: 'HIT' }
     const shared = this.inflight.get(key)
     if (shared) return { body: await shared, outcome: 'MISS' }
     const pending = compute().finally(() => this.inflight.delete(key))
     this.inflight.set(key, pending)
     const body = await pending
-    const ttl = typeof ctx.cache === 'number' ? ctx.cache : this.options.defaultTtlSeconds
-    await this.guard(() => this.options.backend.set(key, body, ttl), undefined)
+    await this.guard(() => backend.set(key, body, this.ttlOf(ctx)), undefined)
     return { body, outcome: 'MISS' }
   }
 
   /**
-   * A broad entry drops every bundle of the context; a scoped one drops the bundle for those
-   * params, for the caller and for anonymous readers. Merges purge like scoped entries, so the
-   * next read is not stale. A purge that fails during an outage is replayed, broadly, before
-   * that context is served from the cache again.
+   * Invalidate what a mutation's entries name, for every reader. A broad entry replaces the
+   * context's generation; a scoped one replaces the generations of the param values it names
+   * and of "param not given" (a read without the param may list the changed row). Merges
+   * purge like scoped entries. A purge that fails during an outage is replayed, broadly,
+   * before that context is served from the cache again.
    */
   async purge(router: AnyServerRouter, entries: readonly (InvalidateEntry | MergeEntry)[], userId: string | null): Promise<void> {
-    const { backend } = this.options
-    const failed: unique symbol = Symbol('failed')
+    const byContext = new Map<RegisteredContext, Set<string>>()
+    const python: [RegisteredContext, Record<string, unknown>][] = []
     for (const entry of entries) {
       const name = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
       const ctx = name === undefined ? undefined : router.contexts.get(name)
       if (!ctx) continue
-      const params = typeof entry === 'string' ? {} : (entry.params ?? {})
-      const owners = userId === null ? [null] : [userId, null]
-      const outcome = !Object.keys(params).length
-        ? await this.guard(() => backend.deleteByPrefix(contextKeyPrefix(ctx.name)), failed)
-        : await this.guard(async () => {
-            for (const owner of owners) await backend.delete(this.keyFor(ctx, params, owner))
-          }, failed)
-      if (outcome === failed) this.unpurged.add(ctx.name)
+      const params = typeof entry === 'string' ? {} : ((entry.params ?? {}) as Record<string, unknown>)
+      if (this.mode === 'python') {
+        python.push([ctx, params])
+        continue
+      }
+      const keys = byContext.get(ctx) ?? new Set<string>()
+      byContext.set(ctx, keys)
+      for (const key of this.purgeKeys(ctx, params)) keys.add(key)
     }
+    for (const [ctx, keys] of byContext) {
+      const list = [...keys]
+      const ok = await this.guard(async () => (await this.options.backend.setAll(list, list.map(freshToken), this.generationTtl(ctx)), true), false)
+      if (!ok) this.unpurged.set(ctx.name, ctx)
+    }
+    for (const [ctx, params] of python) await this.purgePython(ctx, params, userId)
+  }
+
+  private purgeKeys(ctx: RegisteredContext, params: Record<string, unknown>): string[] {
+    const { secret } = this.options
+    const keys: string[] = []
+    for (const [name, value] of Object.entries(params)) {
+      const info = ctx.params.get(name)
+      if (!info || value === undefined) continue
+      keys.push(paramGenerationKey(secret, ctx.name, name, undefined))
+      // The mutation's args are raw JSON; reads are keyed on parsed values. Lax coercion covers "1" vs 1 and "true" vs true.
+      keys.push(paramGenerationKey(secret, ctx.name, name, value))
+      const coerced = coerceLaxValue(value, info.kind)
+      if (coerced !== value) keys.push(paramGenerationKey(secret, ctx.name, name, coerced))
+    }
+    return keys.length ? keys : [contextGenerationKey(ctx.name)]
+  }
+
+  /** The reference's purge: the caller's and the anonymous key for scoped params, a SCAN for a broad one. */
+  private async purgePython(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): Promise<void> {
+    const { backend, secret } = this.options
+    const scoped = declaredOnly(ctx, params)
+    const owners = userId === null ? [null] : [userId, null]
+    const ok = await this.guard(async () => {
+      if (!Object.keys(scoped).length) await backend.deleteByPrefix(contextKeyPrefix(ctx.name))
+      else for (const owner of owners) await backend.delete(deriveCacheKey(secret, ctx.name, scoped, owner, ctx.rev))
+      return true
+    }, false)
+    if (!ok) this.unpurged.set(ctx.name, ctx)
   }
 
   private async replayPurges(): Promise<void> {
-    for (const name of [...this.unpurged]) {
+    const { backend } = this.options
+    for (const [name, ctx] of [...this.unpurged]) {
       try {
-        await this.options.backend.deleteByPrefix(contextKeyPrefix(name))
+        if (this.mode === 'python') await backend.deleteByPrefix(contextKeyPrefix(name))
+        else await backend.setAll([contextGenerationKey(name)], [freshToken()], this.generationTtl(ctx))
         this.unpurged.delete(name)
       } catch {
         return
       }
     }
   }
+}
+
+/** The reference ignores params no member declares; so does the key. */
+function declaredOnly(ctx: RegisteredContext, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const name of ctx.params.keys()) if (Object.prototype.hasOwnProperty.call(params, name) && params[name] !== undefined) out[name] = params[name]
+  return out
 }

@@ -45,3 +45,45 @@ export function deriveCacheKey(secret: string, context: string, params: Record<s
 export function contextKeyPrefix(context: string): string {
   return `${CONTEXT_KEY_PREFIX}${context}:`
 }
+
+/*
+ * The default ('mizan') key mode. Every key of a context carries the hash tag `{ctx:<name>}`,
+ * so on Redis Cluster one context lives in one slot: a read's generations and bundle come back
+ * in one MGET, and a purge writes one slot.
+ *
+ *   {ctx:board}:g                  the context's generation (a broad purge replaces it)
+ *   {ctx:board}:g:board_id=1       the generation of one param value (a scoped purge replaces it)
+ *   {ctx:board}:g:page             the generation of "param not given"
+ *   {ctx:board}:b:<HMAC>           the bundle of (params, user, rev), stamped with the generations it was read under
+ */
+
+export function contextTag(context: string): string {
+  return `{ctx:${context}}`
+}
+
+const PLAIN = /^[\w.@+-]{0,64}$/
+
+/** A readable key part when the text is short and plain; a digest otherwise, so a long value cannot make a long key. */
+function keyPart(secret: string, text: string): string {
+  return PLAIN.test(text) ? text : '#' + createHmac('sha256', secret).update(text, 'utf8').digest('hex').slice(0, 32)
+}
+
+export function contextGenerationKey(context: string): string {
+  return `${contextTag(context)}:g`
+}
+
+/** `value` undefined: the generation of reads that did not give the param. */
+export function paramGenerationKey(secret: string, context: string, param: string, value: unknown): string {
+  const name = keyPart(secret, param)
+  return value === undefined ? `${contextTag(context)}:g:${name}` : `${contextTag(context)}:g:${name}=${keyPart(secret, normalize(value))}`
+}
+
+/** Python's `str()` of a value, as scoped purges and reads compare param values. */
+export function normalizedParam(value: unknown): string {
+  return normalize(value)
+}
+
+export function bundleKey(secret: string, context: string, params: Record<string, unknown>, userId: string | null, rev: number): string {
+  const mac = createHmac('sha256', secret).update(cacheKeyMessage(context, params, userId, rev), 'utf8').digest('hex')
+  return `${contextTag(context)}:b:${mac}`
+}

@@ -2,6 +2,37 @@ import { Redis, type RedisOptions } from 'ioredis'
 import type { RedisClient } from '../redis-client.ts'
 import type { CacheBackend } from './backend.ts'
 
+/**
+ * What the cache asks of a connection beyond the bus's: MGET and EVAL. ioredis's `Redis` (5 or
+ * 6) and `Cluster` fit. On a Cluster, the keys of one call share a hash tag (keys.ts).
+ */
+export interface RedisCacheClient extends RedisClient {
+  mget(...keys: string[]): Promise<(string | null)[]>
+  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>
+}
+
+/** A Cluster's masters, each scanned on its own: SCAN does not cross nodes. */
+interface ClusterLike {
+  nodes(role: 'master'): RedisCacheClient[]
+}
+
+const isCluster = (client: unknown): client is ClusterLike => typeof (client as Partial<ClusterLike>).nodes === 'function'
+
+/** KEYS get ARGV[2..] where they have no value; every key's value is answered. ARGV[1]: TTL. */
+const SET_ABSENT = `local out = {}
+for i, key in ipairs(KEYS) do
+  local held = redis.call('GET', key)
+  if not held then
+    held = ARGV[i + 1]
+    redis.call('SET', key, held, 'EX', ARGV[1])
+  end
+  out[i] = held
+end
+return out`
+
+const SET_ALL = `for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end
+return #KEYS`
+
 export interface RedisCacheOptions {
   /** Key namespace, as the reference uses (`izana:`); default `mizan:`. */
   namespace?: string
@@ -18,7 +49,7 @@ function escapeGlob(text: string): string {
  * Redis on ioredis. Commands fail fast while Redis is unreachable (no offline queue), so
  * callers can serve uncached instead of waiting; ioredis keeps reconnecting in the background.
  */
-export class RedisCache<TClient extends RedisClient = Redis> implements CacheBackend {
+export class RedisCache<TClient extends RedisCacheClient = Redis> implements CacheBackend {
   /** The connection: the client given (ioredis 5 or 6, typed as given), or the one made from the URL. */
   readonly client: TClient
   private readonly namespace: string
@@ -74,6 +105,22 @@ export class RedisCache<TClient extends RedisClient = Redis> implements CacheBac
     return this.client.get(this.namespace + key)
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    await this.ready()
+    return this.client.mget(...keys.map((key) => this.namespace + key))
+  }
+
+  async setAbsent(keys: readonly string[], values: readonly string[], ttlSeconds: number): Promise<string[]> {
+    await this.ready()
+    const held = await this.client.eval(SET_ABSENT, keys.length, ...keys.map((key) => this.namespace + key), Math.max(1, Math.round(ttlSeconds)), ...values)
+    return held as string[]
+  }
+
+  async setAll(keys: readonly string[], values: readonly string[], ttlSeconds: number): Promise<void> {
+    await this.ready()
+    await this.client.eval(SET_ALL, keys.length, ...keys.map((key) => this.namespace + key), Math.max(1, Math.round(ttlSeconds)), ...values)
+  }
+
   async set(key: string, value: string, ttlSeconds = this.defaultTtl): Promise<void> {
     await this.ready()
     await this.client.set(this.namespace + key, value, 'EX', Math.max(1, Math.round(ttlSeconds)))
@@ -84,16 +131,21 @@ export class RedisCache<TClient extends RedisClient = Redis> implements CacheBac
     return (await this.client.unlink(this.namespace + key)) > 0
   }
 
+  /** SCAN: the Python key mode's broad purge and `clear` only, never the default mode's request path. */
   async deleteByPrefix(prefix: string): Promise<number> {
     await this.ready()
     const match = `${escapeGlob(this.namespace + prefix)}*`
-    let cursor = '0'
+    const nodes: RedisCacheClient[] = isCluster(this.client) ? this.client.nodes('master') : [this.client]
     let count = 0
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', 1000)
-      cursor = next
-      if (keys.length) count += await this.client.unlink(...keys)
-    } while (cursor !== '0')
+    for (const node of nodes) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+        cursor = next
+        // One key per UNLINK on a Cluster: keys of different slots may not share a command.
+        if (keys.length) count += isCluster(this.client) ? (await Promise.all(keys.map((key) => node.unlink(key)))).reduce((a, b) => a + b, 0) : await node.unlink(...keys)
+      } while (cursor !== '0')
+    }
     return count
   }
 

@@ -83,7 +83,7 @@ describe('context cache on real Redis', () => {
     expect((await live.ctx('live', '')).body['uncached']!.n).toBe(once.body['uncached']!.n + 1)
     const short = serve(buildRouter(0, 1))
     await short.ctx('user', '?user_id=5')
-    const ttls = await shared.client.keys(`${namespace}ctx:user:*`).then((keys) => Promise.all(keys.map((k) => shared.client.ttl(k))))
+    const ttls = await shared.client.keys(`${namespace}{ctx:user}:b:*`).then((keys) => Promise.all(keys.map((k) => shared.client.ttl(k))))
     expect(ttls.some((t) => t > 0 && t <= 1)).toBe(true)
   })
 
@@ -145,7 +145,10 @@ describe('purges lost to an outage', () => {
     let blip = false
     const flaky: CacheBackend = {
       get: (key) => shared.get(key),
+      getMany: (keys) => shared.getMany(keys),
       set: (key, value, ttl) => shared.set(key, value, ttl),
+      setAbsent: (keys, values, ttl) => shared.setAbsent(keys, values, ttl),
+      setAll: (keys, values, ttl) => (blip ? Promise.reject(new Error('connection lost')) : shared.setAll(keys, values, ttl)),
       delete: (key) => (blip ? Promise.reject(new Error('connection lost')) : shared.delete(key)),
       deleteByPrefix: (prefix) => (blip ? Promise.reject(new Error('connection lost')) : shared.deleteByPrefix(prefix)),
       clear: () => shared.clear(),
