@@ -58,7 +58,7 @@ export function buildBoardRouter(db: BoardDb) {
         () => ({ secret: 'partner data', tasks: [...(db.tasks.get(1) ?? [])] }),
       ),
 
-      addTask: defineClient({ auth: true, affects: 'board', input: z.object({ board_id: z.number().int(), title: z.string() }) }, ({ board_id, title }) => {
+      addTask: defineClient({ auth: true, affects: ['board', 'staff', 'partner'], input: z.object({ board_id: z.number().int(), title: z.string() }) }, ({ board_id, title }) => {
         db.tasks.get(board_id)?.push(title)
         return { ok: true }
       }),
