@@ -45,7 +45,7 @@ describe.each(backends())('finding 1: stale data for every other user (%s)', (_n
     expect((await a.ctx('board', '?board_id=1', 2)).cache).toBe('MISS')
     expect((await a.ctx('board', '?board_id=1')).status).toBe(200)
     const added = await a.call('add_task', { board_id: 1, title: 'from user 1' }, 1)
-    expect(added.body['invalidate']).toEqual([{ context: 'board', params: { board_id: 1 } }])
+    expect(added.body['invalidate']).toContainEqual({ context: 'board', params: { board_id: 1 } })
     const again = await a.ctx('board', '?board_id=1', 2)
     expect(again.cache).toBe('MISS')
     expect(again.body['board_tasks']).toEqual(['from user 1'])
