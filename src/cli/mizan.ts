@@ -6,6 +6,9 @@
  *       a TS router → the KDL IR the Python reference would export for the same functions;
  *       the router's own channels, plus the schemas of the module's `channels` export (a
  *       generated contract has one; `defineChannel` values there are the router's, not read twice).
+ *   mizan pull [--config <mizan.config.mjs>] [--watch]
+ *       a backend's IR (a Django manage.py, a file or a URL, as the config says) → contract.ts and
+ *       client.ts; with --watch, again whenever the backend's sources change.
  * Run from source with `npx tsx src/cli/mizan.ts …`.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
@@ -16,6 +19,8 @@ import { exportIr, type ExportableRouter, type ExportIrOptions } from '../server
 import { IrError } from '../server/ir/ir-model.ts'
 import { readIr } from '../server/ir/read-ir.ts'
 import { irToContract } from '../server/ir/to-contract.ts'
+import { pull, PullError, watchPull } from './pull.ts'
+import { ConfigError, findConfig, loadConfig } from './pull-config.ts'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -25,6 +30,7 @@ export interface CliIo {
 const USAGE = `usage:
   mizan contract <ir-file> [-o <out.ts>] [--runtime <module>] [--zod <module>]
   mizan ir <router-module> [--export <name>] [--channels <name>] [-o <out.kdl>]
+  mizan pull [--config <mizan.config.mjs>] [--watch]
 `
 
 class UsageError extends Error {}
@@ -87,11 +93,33 @@ async function ir(args: string[], io: CliIo): Promise<void> {
   emit(exportIr(routers[0]![1] as ExportableRouter, options), values['out'], io)
 }
 
+async function pullCommand(args: string[], io: CliIo): Promise<number> {
+  const watching = args.includes('--watch')
+  const { positional, values } = parseArgs(
+    args.filter((a) => a !== '--watch'),
+    { '--config': 'config', '-c': 'config' },
+  )
+  if (positional.length) throw new UsageError('pull takes no positional arguments')
+  const config = await loadConfig(findConfig(process.cwd(), values['config']))
+  if (!watching) {
+    const { written, functions } = await pull(config)
+    io.stderr(written.length ? `pulled ${functions} functions: wrote ${written.join(', ')}\n` : `pulled ${functions} functions: unchanged\n`)
+    return 0
+  }
+  const stop = watchPull(config, (message) => io.stderr(`${message}\n`))
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
+  })
+  stop()
+  return 0
+}
+
 export async function main(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
   const [command, ...rest] = argv
   try {
     if (command === 'contract') contract(rest, io)
     else if (command === 'ir') await ir(rest, io)
+    else if (command === 'pull') return await pullCommand(rest, io)
     else if (command === undefined || command === '-h' || command === '--help') {
       io.stdout(USAGE)
       return command === undefined ? 2 : 0
@@ -102,7 +130,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => process.
       io.stderr(`mizan: ${error.message}\n${USAGE}`)
       return 2
     }
-    if (error instanceof IrError || (error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
+    if (error instanceof IrError || error instanceof PullError || error instanceof ConfigError || (error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
       io.stderr(`mizan: ${error.message}\n`)
       return 1
     }

@@ -14,6 +14,27 @@ export interface ContractOptions {
   zod?: string
   /** Shown in the header, e.g. the IR file name. */
   source?: string
+  /**
+   * What the IR leaves out, by wire name: the gates and cache policy the backend declares
+   * (`mizan pull` reads them from the Python registry), written into each `declareClient`.
+   */
+  policies?: Readonly<Record<string, FunctionPolicy>>
+}
+
+/** A function's auth gate and cache policy, as its backend declares them. */
+export interface FunctionPolicy {
+  auth?: true | 'staff' | 'superuser'
+  rev?: number
+  cache?: number | boolean
+}
+
+function policyParts(policy: FunctionPolicy | undefined): string[] {
+  if (!policy) return []
+  const parts: string[] = []
+  if (policy.auth !== undefined) parts.push(`auth: ${policy.auth === true ? 'true' : quote(policy.auth)}`)
+  if (policy.rev !== undefined && policy.rev !== 0) parts.push(`rev: ${policy.rev}`)
+  if (policy.cache !== undefined && policy.cache !== true) parts.push(`cache: ${policy.cache}`)
+  return parts
 }
 
 const FIXED_NAMES = ['z', 'contract', 'channels', 'AppRouter', 'createRouter', 'declareClient', 'declareForm']
@@ -51,7 +72,10 @@ class ContractWriter {
   /** Output types that must be the very schema of a context slot, so the router finds the merge slot. */
   private readonly sameAs = new Map<string, string>()
 
-  constructor(private readonly doc: IrDocument) {
+  constructor(
+    private readonly doc: IrDocument,
+    private readonly options: ContractOptions = {},
+  ) {
     for (const t of doc.types) this.types.set(t.name, t)
     for (const t of byName(doc.types)) this.names.set(t.name, this.ids.claim(t.name))
     for (const t of doc.types) for (const r of typeRefs(t)) this.modelNames.add(r)
@@ -153,6 +177,7 @@ class ContractWriter {
     if (fn.merge.length) parts.push(`merge: ${list(fn.merge)}`)
     if (fn.transport === 'websocket') parts.push('websocket: true')
     if (extra.private) parts.push('private: true')
+    parts.push(...policyParts(this.options.policies?.[fn.name]))
     return `declareClient(${parts.length ? `{ ${parts.join(', ')} }` : '{}'})`
   }
 
@@ -218,7 +243,7 @@ class ContractWriter {
 
 /** The contract module's source text for an IR document. */
 export function irToContract(doc: IrDocument, options: ContractOptions = {}): string {
-  const writer = new ContractWriter(doc)
+  const writer = new ContractWriter(doc, options)
   const uses = (name: string, code: string[]) => code.some((line) => line.includes(`${name}(`))
   const router = writer.routerSection()
   const imports = ['createRouter', 'declareClient', 'declareForm'].filter((n) => n === 'createRouter' || uses(n, router))
