@@ -7,6 +7,7 @@ import { CLIENT_ID_HEADER, isClientId } from '../shared/protocol.ts'
 import superjson from 'superjson'
 import { MizanError } from '../shared/errors.ts'
 import type { CallSuccessBody, InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
+import { resolveCacheOptions } from './cache/cache-settings.ts'
 import { ContextCache, type CacheOutcome } from './cache/context-cache.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
@@ -55,7 +56,8 @@ export const defaultReporter: ErrorReporter = (error, where) => console.error(`[
 export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser>): DispatchCoreParts {
   const report = options.onError ?? defaultReporter
   const timeoutMs = options.timeoutMs ?? 30_000
-  const cache = options.cache ? new ContextCache(options.cache) : undefined
+  const cacheOptions = resolveCacheOptions(options.cache, options.dialect)
+  const cache = cacheOptions ? new ContextCache(cacheOptions) : undefined
 
   async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
     const user = options.resolveUser ? await options.resolveUser(req) : null

@@ -3,7 +3,7 @@
  * the HTTP handlers and the WebSocket adapter both take, and the event live invalidation hears.
  */
 import type { Dialect, InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
-import type { ContextCacheOptions } from './cache/context-cache.ts'
+import type { CacheOption } from './cache/cache-settings.ts'
 import type { MizanUser } from './defineClient.ts'
 import type { Coercion, ErrorReporter } from './execute.ts'
 
@@ -35,8 +35,13 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   debug?: boolean
   /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
   coercion?: Coercion
-  /** Origin cache of context bundles (`MemoryCache`, or `RedisCache` from mizan-ts/cache/redis); see docs/CACHE.md. */
-  cache?: ContextCacheOptions
+  /**
+   * Origin cache of context bundles (`MemoryCache`, or `RedisCache` from mizan-ts/cache/redis); see docs/CACHE.md.
+   * Without it, the environment decides as the Python backends do: `MIZAN_CACHE_SECRET` and
+   * `MIZAN_CACHE_REDIS_URL` both set → a Redis cache. A `secret` left out is read from
+   * `MIZAN_CACHE_SECRET`. `false`: no cache, whatever the environment says.
+   */
+  cache?: CacheOption
   /** Longest a server function may run before answering 504 (default 30 s; a function's `timeout` wins). */
   timeoutMs?: number
   /** Deepest accepted JSON nesting of a request body (default 64). */

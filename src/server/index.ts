@@ -44,3 +44,6 @@ export type { CacheBackend } from './cache/backend.ts'
 // exported here, it made every app load ioredis, and its typings cost every type-check of this entry.
 export { deriveCacheKey } from './cache/keys.ts'
 export type { ContextCacheOptions } from './cache/context-cache.ts'
+export { readSettings, SettingsError } from './settings.ts'
+export type { MizanSettings } from './settings.ts'
+export type { CacheOption } from './cache/cache-settings.ts'
