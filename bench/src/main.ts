@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,bundle,typecheck] [-- --verbose] [-- --budget=S]`
+ * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,cache-purge,bundle,typecheck] [-- --verbose] [-- --budget=S]`
  * Runs every scenario, prints one table, and with --json writes results/latest.json. `--budget`
  * (default 570 s) is when the type-check scenario stops adding rounds.
  */
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { startLoadGen } from './lib/proc.ts'
 import { renderMarkdown, type ScenarioResult } from './lib/report.ts'
 import { runBundle } from './scenarios/bundle.ts'
+import { runCachePurge } from './scenarios/cache-purge.ts'
 import { runContext } from './scenarios/context.ts'
 import { runHttp } from './scenarios/http.ts'
 import { runInstructions } from './scenarios/instructions.ts'
@@ -75,7 +76,9 @@ const wants = (id: string) => !o.only || o.only.has(id)
 const asked = (id: string) => o.only?.has(id) === true
 const started = Date.now()
 const results: ScenarioResult[] = []
-const gen = await startLoadGen()
+// Only the scenarios that replay requests need the load generator (and the bench's own dependencies).
+const needsGen = ['http', 'ctx', 'ws'].some(wants) || asked('instr')
+const gen = needsGen ? await startLoadGen() : undefined
 
 /** A scenario that fails is reported as such; the others still run and print. */
 async function guarded(id: string, title: string, run: () => Promise<ScenarioResult>): Promise<void> {
@@ -88,14 +91,16 @@ async function guarded(id: string, title: string, run: () => Promise<ScenarioRes
   }
 }
 try {
-  if (wants('http')) await guarded('http', 'HTTP call throughput', () => runHttp(gen, o))
-  if (wants('ctx')) await guarded('ctx', 'Contexts', () => runContext(gen, o))
-  if (wants('ws')) await guarded('ws', 'WebSocket', () => runWs(gen, o))
-  if (asked('instr')) await guarded('instr', 'Instructions per request', () => runInstructions(gen, o))
+  if (wants('http')) await guarded('http', 'HTTP call throughput', () => runHttp(gen!, o))
+  if (wants('ctx')) await guarded('ctx', 'Contexts', () => runContext(gen!, o))
+  if (wants('ws')) await guarded('ws', 'WebSocket', () => runWs(gen!, o))
+  if (asked('instr')) await guarded('instr', 'Instructions per request', () => runInstructions(gen!, o))
+  // A private redis-server filled to 1M keys: only when asked for by name.
+  if (asked('cache-purge')) await guarded('cache-purge', 'Origin cache purge', () => runCachePurge(o))
   if (wants('bundle')) await guarded('bundle', 'Client bundles', () => runBundle())
   if (wants('typecheck')) await guarded('typecheck', 'Type-check', () => runTypecheck(o))
 } finally {
-  await gen.stop()
+  await gen?.stop()
 }
 const markdown = renderMarkdown(results)
 const m = machine()

@@ -1,7 +1,7 @@
-import { Redis as Redis6 } from 'ioredis'
+import { Cluster, Redis as Redis6 } from 'ioredis'
 import { Redis as Redis5 } from 'ioredis-5'
 import { describe, expectTypeOf, it } from 'vitest'
-import { RedisCache } from '../../src/server/cache/redis-cache.ts'
+import { RedisCache, type RedisCacheClient } from '../../src/server/cache/redis-cache.ts'
 import { RedisBus, type RedisBusOptions } from '../../src/server/channels/redis-bus.ts'
 import type { RedisClient } from '../../src/server/redis-client.ts'
 
@@ -25,5 +25,13 @@ describe('a client of either ioredis major', () => {
     expectTypeOf(new RedisBus({ redis: 'redis://127.0.0.1:6379' })).toEqualTypeOf<RedisBus>()
     // @ts-expect-error a number is neither a URL nor a client
     new RedisCache(6379)
+  })
+})
+
+describe('a Redis Cluster', () => {
+  it('fits the cache and the bus', () => {
+    expectTypeOf<Cluster>().toExtend<RedisCacheClient>()
+    expectTypeOf<Cluster>().toExtend<NonNullable<RedisBusOptions['redis']>>()
+    expectTypeOf(new RedisCache(new Cluster([])).client).toEqualTypeOf<Cluster>()
   })
 })

@@ -113,13 +113,13 @@ export class ContextCache {
     const { backend, secret } = this.options
     const gens = this.generationKeys(ctx, params)
     const key = bundleKey(secret, ctx.name, params, userId, ctx.rev)
-    const values = await this.guard(() => backend.getMany([...gens, key]), null)
+    const values = await this.guard(() => backend.getMany(gens.concat(key)), null)
     if (values === null) return { body: await compute(), outcome: 'MISS' }
     let tokens = values.slice(0, gens.length)
     const stored = values[gens.length]
-    if (stored != null && tokens.every((t) => t !== null)) {
-      const end = stored.indexOf(STAMP_END)
-      if (end >= 0 && stored.slice(0, end) === tokens.join(',')) return { body: stored.slice(end + 1), outcome: 'HIT' }
+    if (stored != null && !tokens.includes(null)) {
+      const stamp = tokens.join(',')
+      if (stored.length > stamp.length && stored.charCodeAt(stamp.length) === 10 && stored.startsWith(stamp)) return { body: stored.slice(stamp.length + 1), outcome: 'HIT' }
     }
     if (tokens.some((t) => t === null)) {
       // A generation nobody has bumped yet (or that expired): start it. The computation below

@@ -105,8 +105,9 @@ export class RedisCache<TClient extends RedisCacheClient = Redis> implements Cac
     return this.client.get(this.namespace + key)
   }
 
+  /** The read path of every cached bundle: no wait for a first connection once there has been one. */
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    await this.ready()
+    if (!this.connectedOnce) await this.ready()
     return this.client.mget(...keys.map((key) => this.namespace + key))
   }
 
