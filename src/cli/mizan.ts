@@ -2,10 +2,11 @@
  * `mizan` command line:
  *   mizan contract <ir-file> [-o out.ts] [--runtime <module>] [--zod <module>]
  *       IR (e.g. from `manage.py export_izana_ir`) → a TypeScript contract module.
- *   mizan ir <router-module> [--export <name>] [--channels <name>] [-o out.kdl]
+ *   mizan ir <router-module> [--export <name>] [--channels <name>] [--policies] [-o out.kdl]
  *       a TS router → the KDL IR the Python reference would export for the same functions;
  *       the router's own channels, plus the schemas of the module's `channels` export (a
  *       generated contract has one; `defineChannel` values there are the router's, not read twice).
+ *       --policies adds each function's auth gate, rev and cache policy (a Mizan-TS extension).
  *   mizan pull [--config <mizan.config.mjs>] [--watch]
  *       a backend's IR (a Django manage.py, a file or a URL, as the config says) → contract.ts and
  *       client.ts; with --watch, again whenever the backend's sources change.
@@ -74,7 +75,8 @@ const isRouter = (value: unknown): value is ExportableRouter =>
   typeof value === 'object' && value !== null && (value as { '~mizan'?: unknown })['~mizan'] === 'router' && (value as ExportableRouter).functions instanceof Map
 
 async function ir(args: string[], io: CliIo): Promise<void> {
-  const { positional, values } = parseArgs(args, { '-o': 'out', '--out': 'out', '--export': 'export', '--channels': 'channels' })
+  const policies = args.includes('--policies')
+  const { positional, values } = parseArgs(args.filter((a) => a !== '--policies'), { '-o': 'out', '--out': 'out', '--export': 'export', '--channels': 'channels' })
   const [file] = positional
   if (positional.length !== 1 || !file) throw new UsageError('ir takes one router module')
   const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>
@@ -90,6 +92,7 @@ async function ir(args: string[], io: CliIo): Promise<void> {
   // An app's own `channels` export holds its `defineChannel` values, which the router already has.
   const schemas = typeof channels === 'object' && channels !== null ? Object.entries(channels).filter(([, value]) => !isChannel(value)) : []
   const options: ExportIrOptions = schemas.length ? { channels: Object.fromEntries(schemas) as NonNullable<ExportIrOptions['channels']> } : {}
+  if (policies) options.policies = true
   emit(exportIr(routers[0]![1] as ExportableRouter, options), values['out'], io)
 }
 

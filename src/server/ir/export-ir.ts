@@ -46,6 +46,12 @@ export interface ChannelSchemas {
 
 export interface ExportIrOptions {
   channels?: Readonly<Record<string, ChannelSchemas>>
+  /**
+   * Also write each function's `auth` gate (`true`, `'staff'`, `'superuser'`), `rev` and `cache`
+   * policy, which the reference's IR leaves out, so a contract pulled from it knows them. Off by
+   * default: the document then stays byte-identical to the reference's.
+   */
+  policies?: boolean
 }
 
 interface FormRole {
@@ -251,6 +257,7 @@ export function buildIr(router: ExportableRouter, options: ExportIrOptions = {})
     if (facts.hasInput) entry.input = `${camel}Input`
     if (context) entry.context = context
     if (form) entry.form = form.form === undefined ? { role: form.role } : { name: form.form, role: form.role }
+    if (options.policies) Object.assign(entry, policyOf(reg))
     functions.push(entry)
   }
   const channels = byName([...channelSchemas(router, options)].map(([name, schemas]) => channelEntry(name, schemas, types)))
@@ -260,6 +267,17 @@ export function buildIr(router: ExportableRouter, options: ExportIrOptions = {})
     contexts: byName([...contexts].map(([name, members]) => contextEntry(name, members))),
     channels,
   }
+}
+
+/** A function's gate and cache policy in the IR's terms; a predicate gate cannot be written down and is left out. */
+function policyOf(reg: RegisteredFunction): Pick<IrFunction, 'auth' | 'rev' | 'cache'> {
+  const { auth, rev, cache } = reg.fn.options
+  const policy: Pick<IrFunction, 'auth' | 'rev' | 'cache'> = {}
+  if (auth === true) policy.auth = 'required'
+  else if (auth === 'staff' || auth === 'superuser') policy.auth = auth
+  if (rev) policy.rev = rev
+  if (cache !== undefined && cache !== true) policy.cache = cache
+  return policy
 }
 
 /** The router's IR document, byte-compatible with the reference's export for the same functions. */

@@ -43,6 +43,13 @@ export interface IrFunction {
   affects: string[]
   merge: string[]
   form?: { name?: string; role?: string }
+  /**
+   * Mizan-TS extension, written only by `exportIr(router, { policies: true })`: the gate and
+   * cache policy the reference's IR leaves out. A reader of the reference's IR never sees them.
+   */
+  auth?: 'required' | 'staff' | 'superuser'
+  rev?: number
+  cache?: number | boolean
 }
 
 export interface IrContextParam {
@@ -182,6 +189,9 @@ function renderFunction(fn: IrFunction): string[] {
     if (fn.form.name) out.push(`    form-name ${kdlString(fn.form.name)}`)
     if (fn.form.role) out.push(`    form-role ${kdlString(fn.form.role)}`)
   }
+  if (fn.auth !== undefined) out.push(`    auth ${kdlString(fn.auth)}`)
+  if (fn.rev !== undefined) out.push(`    rev ${fn.rev}`)
+  if (fn.cache !== undefined) out.push(`    cache ${typeof fn.cache === 'boolean' ? kdlBool(fn.cache) : fn.cache}`)
   out.push('}')
   return out
 }

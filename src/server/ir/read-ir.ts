@@ -35,6 +35,12 @@ function flag(node: KdlNode): boolean {
   return value
 }
 
+function wholeNumber(node: KdlNode): number {
+  const value = node.args[0]
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(node, 'expected a whole number')
+  return value
+}
+
 function only(node: KdlNode): KdlNode {
   if (node.children.length !== 1) fail(node, 'expected exactly one child shape')
   return node.children[0]!
@@ -122,6 +128,18 @@ function readFunction(node: KdlNode): IrFunction {
         break
       case 'form-role':
         fn.form = { ...fn.form, role: text(child) }
+        break
+      case 'auth': {
+        const auth = text(child)
+        if (auth !== 'required' && auth !== 'staff' && auth !== 'superuser') fail(child, `unknown auth '${auth}'`)
+        fn.auth = auth
+        break
+      }
+      case 'rev':
+        fn.rev = wholeNumber(child)
+        break
+      case 'cache':
+        fn.cache = typeof child.args[0] === 'boolean' ? flag(child) : wholeNumber(child)
         break
       default:
         fail(child, 'unknown function property')

@@ -28,6 +28,16 @@ export interface FunctionPolicy {
   cache?: number | boolean
 }
 
+/** The policy an IR written with `policies: true` carries. */
+function policyOfIr(fn: IrFunction): FunctionPolicy | undefined {
+  if (fn.auth === undefined && fn.rev === undefined && fn.cache === undefined) return undefined
+  const policy: FunctionPolicy = {}
+  if (fn.auth !== undefined) policy.auth = fn.auth === 'required' ? true : fn.auth
+  if (fn.rev !== undefined) policy.rev = fn.rev
+  if (fn.cache !== undefined) policy.cache = fn.cache
+  return policy
+}
+
 function policyParts(policy: FunctionPolicy | undefined): string[] {
   if (!policy) return []
   const parts: string[] = []
@@ -177,7 +187,7 @@ class ContractWriter {
     if (fn.merge.length) parts.push(`merge: ${list(fn.merge)}`)
     if (fn.transport === 'websocket') parts.push('websocket: true')
     if (extra.private) parts.push('private: true')
-    parts.push(...policyParts(this.options.policies?.[fn.name]))
+    parts.push(...policyParts(this.options.policies?.[fn.name] ?? policyOfIr(fn)))
     return `declareClient(${parts.length ? `{ ${parts.join(', ')} }` : '{}'})`
   }
 
