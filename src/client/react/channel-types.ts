@@ -1,4 +1,5 @@
 import type { AnyRouter, ChannelClientMessageOf, ChannelKeys, ChannelMessageOf, ChannelParamsOf } from '../../shared/types.ts'
+import type { LiveInvalidationOptions } from './live-refetch.ts'
 import type { ChannelFrame, ChannelParamsArgs, ChannelStatus, ConnectionStatus } from '../ws-transport.ts'
 
 export interface ChannelHookOptions {
@@ -41,7 +42,7 @@ export interface RealtimeHooks {
    * mutation anywhere invalidates (the server must enable `liveInvalidation`). The `live`
    * plug-in (`mizan-ts/react/live`) provides it and mounts it under every `<MizanContext>`.
    */
-  useLiveInvalidation(enabled?: boolean): void
+  useLiveInvalidation(enabled?: boolean, options?: LiveInvalidationOptions): void
   /** The shared socket's status (the `channels` or `live` plug-in). */
   useConnectionStatus(): ConnectionStatus
 }

@@ -1,13 +1,17 @@
 import { useEffect } from 'react'
 import { realtimeOf } from '../ws-transport.ts'
-import { applyMizanResponse } from './apply-response.ts'
+import { LiveRefetcher, type LiveInvalidationOptions } from './live-refetch.ts'
 import { useRuntime } from './runtime.ts'
+
+export type { LiveInvalidationOptions }
 
 /**
  * Watches every context bundle in the QueryClient (mounted or only cached: a cached bundle
- * must not come back stale) and applies the server's invalidation frames to it.
+ * must not come back stale) and applies the server's invalidation frames to it, coalesced
+ * (see LiveRefetcher): a burst of changes to one bundle costs a few refetches, not one each.
  */
-export function useLiveInvalidation(enabled = true): void {
+export function useLiveInvalidation(enabled = true, options: LiveInvalidationOptions = {}): void {
+  const coalesceMs = options.coalesceMs
   const { client, queryClient } = useRuntime('useLiveInvalidation')
   useEffect(() => {
     if (!enabled) return
@@ -32,17 +36,19 @@ export function useLiveInvalidation(enabled = true): void {
     const stopCache = cache.subscribe((event) => {
       if (event.type === 'added' || event.type === 'removed') sync()
     })
-    const stopFrames = realtime.onInvalidate((entries) => void applyMizanResponse(queryClient, { invalidate: entries }))
+    const refetcher = new LiveRefetcher(queryClient, coalesceMs === undefined ? {} : { coalesceMs })
+    const stopFrames = realtime.onInvalidate((entries) => refetcher.invalidate(entries))
     return () => {
       stopCache()
       stopFrames()
+      refetcher.dispose()
       for (const stop of watching.values()) stop()
     }
-  }, [client, queryClient, enabled])
+  }, [client, queryClient, enabled, coalesceMs])
 }
 
 /** Mounted under every `<MizanContext>` by the `live` plug-in. */
-export function LiveInvalidation(): null {
-  useLiveInvalidation()
+export function LiveInvalidation({ options }: { options?: LiveInvalidationOptions | undefined }): null {
+  useLiveInvalidation(true, options)
   return null
 }

@@ -11,18 +11,23 @@
  */
 import { createElement } from 'react'
 import { useConnectionStatus } from './channel-hooks.ts'
-import { LiveInvalidation, useLiveInvalidation } from './live-invalidation.ts'
+import { LiveInvalidation, useLiveInvalidation, type LiveInvalidationOptions } from './live-invalidation.ts'
 import type { MizanReactPlugin } from './plugin.ts'
 import { withSocket } from './socket-provider.ts'
 
-export const live: MizanReactPlugin = {
-  name: 'live',
-  hook: ({ kind }) => (kind === 'useLiveInvalidation' ? useLiveInvalidation : kind === 'useConnectionStatus' ? useConnectionStatus : undefined),
-  provider: (Provider, options) =>
-    withSocket(function MizanContext(props) {
-      // The listener renders with the children, once the `global` bundle is there.
-      return createElement(Provider, props, createElement(LiveInvalidation), props.children)
-    }, options),
+/** The `live` plug-in with options: `use: [liveWith({ coalesceMs: 100 })]`. */
+export function liveWith(liveOptions: LiveInvalidationOptions = {}): MizanReactPlugin {
+  return {
+    name: 'live',
+    hook: ({ kind }) => (kind === 'useLiveInvalidation' ? useLiveInvalidation : kind === 'useConnectionStatus' ? useConnectionStatus : undefined),
+    provider: (Provider, options) =>
+      withSocket(function MizanContext(props) {
+        // The listener renders with the children, once the `global` bundle is there.
+        return createElement(Provider, props, createElement(LiveInvalidation, { options: liveOptions }), props.children)
+      }, options),
+  }
 }
 
-export { useConnectionStatus, useLiveInvalidation }
+export const live: MizanReactPlugin = liveWith()
+
+export { useConnectionStatus, useLiveInvalidation, type LiveInvalidationOptions }

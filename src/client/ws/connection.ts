@@ -240,6 +240,8 @@ export class WsConnection implements SocketLink {
     if (frame['type'] === 'invalidate' && Array.isArray(frame['invalidate'])) {
       return this.watches.deliver((frame as unknown as WsInvalidateFrame).invalidate)
     }
+    if (frame['watching'] === true) return this.watches.acknowledged(frame)
+    if (frame['type'] === 'position') return this.watches.positioned(frame)
     if (frame['subscribed'] === true) return this.channels.acknowledged(frame)
     if (typeof frame['channel'] === 'string' && 'data' in frame && 'type' in frame && !('error' in frame)) return this.channels.broadcast(frame)
     if (typeof frame['error'] === 'string') return this.channels.channelError(frame)

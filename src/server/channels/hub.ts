@@ -5,7 +5,7 @@ import type { AnyServerRouter } from '../router.ts'
 import { validateWith } from '../schema.ts'
 import { randomUUID } from 'node:crypto'
 import { MemoryBus, TopicTable, type BusListener, type ChannelBus } from './bus.ts'
-import { LiveRegistry, userKey, type LiveListener, type LiveMessage } from './live-registry.ts'
+import { LiveRegistry, userKey, type LiveHistory, type LiveListener, type LiveMessage } from './live-registry.ts'
 import type { AnyChannelDefinition, PublishMessage, PublishParams } from './define-channel.ts'
 
 export interface ChannelHubOptions {
@@ -87,7 +87,7 @@ export class ChannelHub {
   private readonly channels = new Map<string, AnyChannelDefinition>()
   /** group topic → this process's listeners. */
   private readonly groups = new TopicTable()
-  private readonly live = new LiveRegistry((error, where) => this.onError(error, where))
+  private readonly live: LiveRegistry
   private readonly onError: (error: unknown, where: string) => void
   private readonly log: (message: string) => void
   private readonly stopHealth: (() => void) | undefined
@@ -102,6 +102,7 @@ export class ChannelHub {
     this.prefix = options.prefix ?? 'mizan:ws:'
     this.onError = options.onError ?? ((error, where) => console.error(`[mizan] ${where}:`, error))
     this.log = options.log ?? ((message) => console.warn(`[mizan] ${message}`))
+    this.live = new LiveRegistry(this.id, (error, where) => this.onError(error, where))
     this.stopHealth = this.bus.onHealth?.((healthy) => (healthy ? void this.busRecovered() : this.busLost()))
     if (options.router) this.register(options.router)
   }
@@ -189,6 +190,16 @@ export class ChannelHub {
 
   async watch(context: string, listener: LiveListener): Promise<void> {
     if (this.live.add(context, listener)) await this.bus.subscribe(this.invalidationTopic, this.onInvalidation)
+  }
+
+  /** Where this process's live log is now: a watcher registered before it hears everything after it. */
+  get livePosition(): string {
+    return this.live.position
+  }
+
+  /** The live messages after `position`, or `undefined` when this process cannot tell (see LiveRegistry). */
+  liveSince(position: unknown): LiveHistory {
+    return this.live.since(position)
   }
 
   async unwatch(context: string, listener: LiveListener): Promise<void> {

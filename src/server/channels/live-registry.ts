@@ -15,12 +15,18 @@ export interface LiveMessage {
   user?: string | null | undefined
 }
 
-/** A socket that watches contexts, as the hub sees it. */
+/** A socket that watches contexts, as the hub sees it. `position` is the hub's, just after this message. */
 export interface LiveListener {
-  invalidate(entries: readonly InvalidateEntry[], origin?: string, user?: string | null): void
+  invalidate(entries: readonly InvalidateEntry[], origin: string | undefined, user: string | null | undefined, position: string): void
   /** Updates may have been missed (the bus was down): treat everything watched as invalidated. */
-  resync(): void
+  resync(position: string): void
 }
+
+/** What happened after a position: the messages, or `undefined` when the log cannot tell (another process's position, or too old). */
+export type LiveHistory = readonly (LiveMessage | 'resync')[] | undefined
+
+/** Messages remembered for resuming sockets; a position older than this resyncs everything it watches. */
+const LOG_SIZE = 4096
 
 /** The user an invalidation is attributed to, as a string (ids `1` and `'1'` are one user). */
 export function userKey(user: MizanUser | null | undefined): string | null | undefined {
@@ -28,11 +34,42 @@ export function userKey(user: MizanUser | null | undefined): string | null | und
   return user && user.id !== '' ? String(user.id) : null
 }
 
+/**
+ * Every message this process delivered (its own and the bus's) gets the next number of its log;
+ * `<hub id>:<number>` is a position. A socket that comes back with the position it had reached
+ * is told only about the bundles invalidated since, so a reconnect after a quiet period costs
+ * no refetch; a position from another process (or a restarted one) cannot be vouched for.
+ */
 export class LiveRegistry {
   private readonly watchers = new Map<string, Set<LiveListener>>()
   private watching = 0
+  private seq = 0
+  private readonly log: (LiveMessage | 'resync')[] = []
 
-  constructor(private readonly onError: (error: unknown, where: string) => void) {}
+  constructor(
+    private readonly id: string,
+    private readonly onError: (error: unknown, where: string) => void,
+  ) {}
+
+  get position(): string {
+    return `${this.id}:${this.seq}`
+  }
+
+  private record(item: LiveMessage | 'resync'): string {
+    this.seq++
+    this.log.push(item)
+    if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE)
+    return this.position
+  }
+
+  since(position: unknown): LiveHistory {
+    if (typeof position !== 'string') return undefined
+    const cut = position.lastIndexOf(':')
+    const seq = Number(position.slice(cut + 1))
+    if (cut < 0 || position.slice(0, cut) !== this.id || !Number.isInteger(seq) || seq < 0 || seq > this.seq) return undefined
+    const missing = this.seq - seq
+    return missing > this.log.length ? undefined : this.log.slice(this.log.length - missing)
+  }
 
   /** `true` for the first watch of this process: the hub starts listening on the bus. */
   add(context: string, listener: LiveListener): boolean {
@@ -51,7 +88,9 @@ export class LiveRegistry {
     return --this.watching === 0
   }
 
-  deliver({ invalidate: entries, origin, user }: LiveMessage): void {
+  deliver(message: LiveMessage): void {
+    const { invalidate: entries, origin, user } = message
+    const position = this.record(message)
     const listeners = new Set<LiveListener>()
     for (const entry of entries) {
       const context = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
@@ -59,7 +98,7 @@ export class LiveRegistry {
     }
     for (const listener of listeners) {
       try {
-        listener.invalidate(entries, origin, user)
+        listener.invalidate(entries, origin, user, position)
       } catch (error) {
         this.onError(error, 'live invalidation')
       }
@@ -68,11 +107,12 @@ export class LiveRegistry {
 
   /** Every listener once; returns how many. */
   resyncAll(): number {
+    const position = this.record('resync')
     const listeners = new Set<LiveListener>()
     for (const set of this.watchers.values()) for (const listener of set) listeners.add(listener)
     for (const listener of listeners) {
       try {
-        listener.resync()
+        listener.resync(position)
       } catch (error) {
         this.onError(error, 'live resync')
       }

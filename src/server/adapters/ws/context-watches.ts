@@ -1,13 +1,20 @@
 /**
  * Opt-in live invalidation for one socket: `watch`/`unwatch` a context, and the hub's
  * invalidations passed on as `{"type":"invalidate"}` frames, filtered to what the socket watches.
+ *
+ * A client that sends `resume: true` with its watches (Mizan's does) is also told the hub's
+ * position after each frame (`{"type":"position"}`); coming back on a new socket it sends the
+ * last one as `since`, and hears only of the bundles invalidated meanwhile (all of them, when
+ * the process cannot tell: another process, or a restarted one).
  */
 import { MizanError } from '../../../shared/errors.ts'
 import { pythonStr } from '../../../shared/invalidate-header.ts'
 import type { InvalidateEntry, WireParams, WsInvalidateFrame } from '../../../shared/protocol.ts'
-import { canonicalJson, type LiveListener } from '../../channels/hub.ts'
+import { canonicalJson, type LiveListener, type LiveMessage } from '../../channels/hub.ts'
 import { userKey } from '../../channels/live-registry.ts'
+import type { MizanUser, RequestContext } from '../../defineClient.ts'
 import { enforceAuth } from '../../execute.ts'
+import type { RegisteredContext } from '../../router.ts'
 import { releaseEach, type SessionLink, type WsEnv } from './env.ts'
 import { isRecord, pyText, type Frame } from './frames.ts'
 
@@ -20,13 +27,24 @@ function paramsWithin(entry: WireParams, watched: WireParams): boolean {
   return Object.entries(entry).every(([name, value]) => Object.prototype.hasOwnProperty.call(watched, name) && sameValue(watched[name], value))
 }
 
+interface Watch {
+  context: string
+  params: WireParams
+}
+
+const entryOf = ({ context, params }: Watch): InvalidateEntry => (Object.keys(params).length ? { context, params } : context)
+
 export class ContextWatches implements LiveListener {
   /** context + canonical params → watched params. */
-  private readonly watches = new Map<string, { context: string; params: WireParams }>()
+  private readonly watches = new Map<string, Watch>()
   /** context → watches of this socket on it: the socket is the hub's watcher of each context once. */
   private readonly watchedContexts = new Map<string, number>()
   /** Who the socket was when it last watched: user-scoped invalidations of someone else skip it. */
   private user: string | null = null
+  /** The client asked for positions (`resume: true`). */
+  private resumable = false
+  /** A position frame waiting for the end of this turn. */
+  private position: string | undefined
 
   constructor(
     private readonly env: WsEnv,
@@ -43,6 +61,7 @@ export class ContextWatches implements LiveListener {
     if (!ctxDef) return this.session.send({ error: `Unknown context: ${pyText(name)}` })
     const params = frame['params'] ?? {}
     if (!isRecord(params)) return this.session.send({ error: "'params' must be an object", context: ctxDef.name })
+    if (frame['resume'] === true) this.resumable = true
     const key = `${ctxDef.name}\u0000${canonicalJson(params)}`
     if (this.watches.has(key)) return this.session.send({ watching: true, context: ctxDef.name, params })
     const { maxSubscriptions } = this.env.limits
@@ -50,21 +69,66 @@ export class ContextWatches implements LiveListener {
       return this.session.send({ error: `Too many subscriptions (max ${maxSubscriptions})`, context: ctxDef.name, params })
     }
     // Whoever may not read the bundle may not hear about it either.
-    let ctx: Awaited<ReturnType<SessionLink['context']>>
+    let ctx: RequestContext<MizanUser>
     try {
       ctx = await this.session.context()
-      for (const member of ctxDef.members) await enforceAuth(member.fn.options.auth, ctx)
+      await this.authorize(ctxDef, params, ctx)
     } catch (error) {
       const failure = error instanceof MizanError ? error : this.session.asMizanError(error, `watch ${ctxDef.name}`)
       return this.session.send({ error: failure.code === 'UNAUTHORIZED' ? failure.message : 'Not authorized', context: ctxDef.name })
     }
     if (this.session.closed) return
     this.user = userKey(ctx.user) ?? null
-    this.watches.set(key, { context: ctxDef.name, params })
+    const watch: Watch = { context: ctxDef.name, params }
+    this.watches.set(key, watch)
     const count = this.watchedContexts.get(ctxDef.name) ?? 0
     this.watchedContexts.set(ctxDef.name, count + 1)
     if (count === 0) await this.env.hub.watch(ctxDef.name, this)
     this.session.send({ watching: true, context: ctxDef.name, params })
+    if (!this.resumable) return
+    // Registered above: what happens from here on is delivered. What happened since the client's position is looked up.
+    if ('since' in frame && this.changedSince(frame['since'], watch)) this.session.send({ type: 'invalidate', invalidate: [entryOf(watch)] } satisfies WsInvalidateFrame)
+    this.sendPosition(this.env.hub.livePosition)
+  }
+
+  /** Member `auth` of every function of the bundle: a watch reveals what a read would. */
+  private async authorize(ctxDef: RegisteredContext, _params: WireParams, ctx: RequestContext<MizanUser>): Promise<void> {
+    for (const member of ctxDef.members) await enforceAuth(member.fn.options.auth, ctx)
+  }
+
+  /** `true` unless the hub can vouch that nothing concerning this watch happened after `since`. */
+  private changedSince(since: unknown, watch: Watch): boolean {
+    const history = this.env.hub.liveSince(since)
+    if (!history) return true
+    return history.some((item) => item === 'resync' || this.concerns(item, watch))
+  }
+
+  private concerns({ invalidate, origin, user }: LiveMessage, watch: Watch): boolean {
+    if (origin !== undefined && origin === this.session.clientId) return false
+    return invalidate.some((entry) => this.entryConcerns(entry, watch, user))
+  }
+
+  private entryConcerns(entry: InvalidateEntry, watch: Watch, user: string | null | undefined): boolean {
+    const context = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
+    if (context !== watch.context) return false
+    // A user-scoped bundle holds the caller's own data: another user's change leaves it as it is.
+    if (user !== undefined && user !== this.user && this.env.userScoped(context)) return false
+    return typeof entry === 'string' || paramsWithin((entry as { params: WireParams }).params, watch.params)
+  }
+
+  /**
+   * After this turn, and the latest only: the frames of a burst share one position frame, and a
+   * batching socket's frames of this turn leave as they did before positions existed.
+   */
+  private sendPosition(position: string): void {
+    const scheduled = this.position !== undefined
+    this.position = position
+    if (scheduled) return
+    setImmediate(() => {
+      const latest = this.position
+      this.position = undefined
+      if (latest !== undefined && !this.session.closed) this.session.send({ type: 'position', position: latest })
+    })
   }
 
   async unwatch(frame: Frame): Promise<void> {
@@ -87,34 +151,28 @@ export class ContextWatches implements LiveListener {
    * scoped entry only when its params are among the watched ones, so nobody learns the
    * params another user's mutation touched.
    */
-  invalidate(entries: readonly InvalidateEntry[], origin?: string, user?: string | null): void {
+  invalidate(entries: readonly InvalidateEntry[], origin: string | undefined, user: string | null | undefined, position: string): void {
     // The client that made the change applied its own response already; telling it again would refetch.
     if (origin !== undefined && origin === this.session.clientId) return
     const out: InvalidateEntry[] = []
     for (const entry of entries) {
-      const context = typeof entry === 'string' ? entry : 'context' in entry ? entry.context : undefined
-      // A user-scoped bundle holds the caller's own data: another user's change leaves it as it is.
-      if (context !== undefined && user !== undefined && user !== this.user && this.env.userScoped(context)) continue
-      if (typeof entry === 'string') {
-        if (this.watchedContexts.has(entry)) out.push(entry)
-        continue
-      }
-      if (!('context' in entry)) continue
       for (const watched of this.watches.values()) {
-        if (watched.context === entry.context && paramsWithin(entry.params, watched.params)) {
+        if (this.entryConcerns(entry, watched, user)) {
           out.push(entry)
           break
         }
       }
     }
-    if (out.length) this.session.send({ type: 'invalidate', invalidate: out } satisfies WsInvalidateFrame)
+    if (!out.length) return
+    this.session.send({ type: 'invalidate', invalidate: out } satisfies WsInvalidateFrame)
+    if (this.resumable) this.sendPosition(position)
   }
 
   /** Every watched bundle, as one invalidation frame: the wire the client (and a Python peer) already reads. */
-  resync(): void {
+  resync(position: string): void {
     if (this.session.closed || !this.watches.size) return
-    const out: InvalidateEntry[] = [...this.watches.values()].map(({ context, params }) => (Object.keys(params).length ? { context, params } : context))
-    this.session.send({ type: 'invalidate', invalidate: out } satisfies WsInvalidateFrame)
+    this.session.send({ type: 'invalidate', invalidate: [...this.watches.values()].map(entryOf) } satisfies WsInvalidateFrame)
+    if (this.resumable) this.sendPosition(position)
   }
 
   /** Forget every watch now; the returned step stops watching on the hub, for after the session's pending work. */
