@@ -23,7 +23,15 @@ export type ContextAuthorize<TParams = Record<string, unknown>, TUser extends Mi
 export interface ContextPolicy<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser> {
   /** Runs on every read of the bundle, after the members' `auth`, before the cache. */
   authorize?: ContextAuthorize<TParams, TUser>
+  /**
+   * `'user'`: the bundle is the caller's own data (a `me`), so a mutation changes only the
+   * caller's copy: live invalidation reaches only that user's watchers, and the origin cache
+   * drops only that user's entry. `'shared'` (default): everyone's copy is invalidated.
+   */
+  scope?: ContextScope
 }
+
+export type ContextScope = 'user' | 'shared'
 
 /** What a read was allowed with: the declared params, parsed by the members' schemas. */
 export interface ContextRead {

@@ -14,7 +14,7 @@ import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
 import { executeFunction, executeMaybeSync, type ErrorReporter } from './execute.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
-import { authorizeContextRead, memberParams } from './context-access.ts'
+import { authorizeContextRead, memberParams, type ContextRead } from './context-access.ts'
 import { isResponse } from './is-response.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
@@ -35,6 +35,8 @@ export interface DispatchCore {
   invokeMaybeSync(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): Invocation | Promise<Invocation>
   /** A context bundle as JSON text, through the origin cache when there is one. */
   contextText(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<{ body: string; outcome: CacheOutcome }>
+  /** May `ctx` read this bundle (members' auth, params, the context's `authorize`)? Throws the protocol's error if not. */
+  authorizeRead(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<ContextRead>
   /** A context bundle computed afresh (no cache). */
   bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>>
 }
@@ -161,7 +163,15 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
   }
 
   return {
-    core: { requestContext: (req) => requestContext(req), requestContextMaybeSync, invoke, invokeMaybeSync, contextText, bundle },
+    core: {
+      requestContext: (req) => requestContext(req),
+      requestContextMaybeSync,
+      invoke,
+      invokeMaybeSync,
+      contextText,
+      bundle,
+      authorizeRead: (ctxDef, params, ctx) => authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion }),
+    },
     requestContext,
     requestContextMaybeSync,
     invokeMaybeSync,

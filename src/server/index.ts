@@ -11,7 +11,7 @@ export type {
 export { createRouter, RouterDefinitionError } from './router.ts'
 export type { AnyServerRouter, Router, RouterOptions } from './router.ts'
 export { authorizeContextRead } from './context-access.ts'
-export type { ContextAuthorize, ContextPolicy, ContextRead } from './context-access.ts'
+export type { ContextAuthorize, ContextPolicy, ContextRead, ContextScope } from './context-access.ts'
 export { defineForm, createDefineForm } from './forms/define-form.ts'
 export type { DefineFormOptions, FormDefinition, FormSchemaBody } from './forms/define-form.ts'
 export type { FieldSchema, FieldHint } from './forms/field-schema.ts'

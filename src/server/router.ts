@@ -1,6 +1,6 @@
 import type { AnySchema, ContextNames, ContextParams, RouterEntryShape, RouterMarker } from '../shared/types.ts'
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
-import type { ContextAuthorize, ContextPolicy } from './context-access.ts'
+import type { ContextAuthorize, ContextPolicy, ContextScope } from './context-access.ts'
 import type { AnyServerFunction, MizanUser } from './defineClient.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
@@ -26,6 +26,8 @@ export interface RegisteredContext {
   cache: number | boolean
   /** The context's row-level rule from `createRouter(defs, { contexts })`, run on every read. */
   authorize?: ContextAuthorize
+  /** `'user'`: a mutation invalidates only its caller's copy (live watchers and cache entries). */
+  scope?: ContextScope
 }
 
 /**
@@ -143,6 +145,10 @@ function attachPolicies(contexts: Map<string, RegisteredContext>, policies: Reco
       throw new RouterDefinitionError(`options.contexts.${name}.authorize must be a function`)
     }
     if (policy?.authorize) ctx.authorize = policy.authorize
+    if (policy?.scope !== undefined && policy.scope !== 'user' && policy.scope !== 'shared') {
+      throw new RouterDefinitionError(`options.contexts.${name}.scope must be 'user' or 'shared'`)
+    }
+    if (policy?.scope === 'user') ctx.scope = 'user'
   }
 }
 

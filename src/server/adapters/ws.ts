@@ -107,7 +107,7 @@ export function attachWebSocket<TUser extends MizanUser>(
     httpPrefix: (options.prefix ?? DIALECTS[options.dialect ?? 'mizan'].prefix).replace(/\/+$/, ''),
     rpcMode: options.rpc ?? 'any',
     liveInvalidation: live,
-    userScoped: () => false,
+    userScoped: (context) => router.contexts.get(context)?.scope === 'user',
     limits: {
       maxFrameBytes,
       maxJsonDepth: options.maxJsonDepth ?? 64,

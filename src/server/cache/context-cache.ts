@@ -3,7 +3,7 @@ import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { AnyServerRouter, RegisteredContext } from '../router.ts'
 import { coerceLaxValue } from '../schema.ts'
 import type { CacheBackend } from './backend.ts'
-import { bundleKey, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey } from './keys.ts'
+import { bundleKey, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey, userGenerationKey } from './keys.ts'
 
 /**
  * `'mizan'` (default): generation-stamped keys. A purge replaces one or a few generation
@@ -91,9 +91,14 @@ export class ContextCache {
     return this.ttlOf(ctx) * 2 + 60
   }
 
-  /** A read's generation keys: the context's, and one per declared param (its value, or "not given"). */
-  generationKeys(ctx: RegisteredContext, params: Record<string, unknown>): string[] {
+  /**
+   * A read's generation keys: the context's, and one per declared param (its value, or "not
+   * given"); for a user-scoped context (`scope: 'user'`) also the reader's own, which a broad
+   * purge by that user replaces instead of the context's.
+   */
+  generationKeys(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null = null): string[] {
     const keys = [contextGenerationKey(ctx.name)]
+    if (ctx.scope === 'user') keys.push(userGenerationKey(this.options.secret, ctx.name, userId))
     for (const name of ctx.params.keys()) keys.push(paramGenerationKey(this.options.secret, ctx.name, name, params[name]))
     return keys
   }
@@ -111,7 +116,7 @@ export class ContextCache {
 
   private async fetchStamped(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
     const { backend, secret } = this.options
-    const gens = this.generationKeys(ctx, params)
+    const gens = this.generationKeys(ctx, params, userId)
     const key = bundleKey(secret, ctx.name, params, userId, ctx.rev)
     const values = await this.guard(() => backend.getMany(gens.concat(key)), null)
     if (values === null) return { body: await compute(), outcome: 'MISS' }
@@ -157,7 +162,8 @@ export class ContextCache {
   /**
    * Invalidate what a mutation's entries name, for every reader. A broad entry replaces the
    * context's generation; a scoped one replaces the generations of the param values it names
-   * and of "param not given" (a read without the param may list the changed row). Merges
+   * and of "param not given" (a read without the param may list the changed row); for a
+   * user-scoped context, a broad entry replaces the caller's generation only. Merges
    * purge like scoped entries. A purge that fails during an outage is replayed, broadly,
    * before that context is served from the cache again.
    */
@@ -175,7 +181,7 @@ export class ContextCache {
       }
       const keys = byContext.get(ctx) ?? new Set<string>()
       byContext.set(ctx, keys)
-      for (const key of this.purgeKeys(ctx, params)) keys.add(key)
+      for (const key of this.purgeKeys(ctx, params, userId)) keys.add(key)
     }
     for (const [ctx, keys] of byContext) {
       const list = [...keys]
@@ -185,7 +191,7 @@ export class ContextCache {
     for (const [ctx, params] of python) await this.purgePython(ctx, params, userId)
   }
 
-  private purgeKeys(ctx: RegisteredContext, params: Record<string, unknown>): string[] {
+  private purgeKeys(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): string[] {
     const { secret } = this.options
     const keys: string[] = []
     for (const [name, value] of Object.entries(params)) {
@@ -197,16 +203,21 @@ export class ContextCache {
       const coerced = coerceLaxValue(value, info.kind)
       if (coerced !== value) keys.push(paramGenerationKey(secret, ctx.name, name, coerced))
     }
-    return keys.length ? keys : [contextGenerationKey(ctx.name)]
+    if (keys.length) return keys
+    // A user-scoped bundle changed for its caller only: the other users' copies stay valid.
+    return [ctx.scope === 'user' ? userGenerationKey(secret, ctx.name, userId) : contextGenerationKey(ctx.name)]
   }
 
   /** The reference's purge: the caller's and the anonymous key for scoped params, a SCAN for a broad one. */
   private async purgePython(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): Promise<void> {
     const { backend, secret } = this.options
     const scoped = declaredOnly(ctx, params)
-    const owners = userId === null ? [null] : [userId, null]
+    const userScoped = ctx.scope === 'user'
+    const owners = userScoped || userId === null ? [userId] : [userId, null]
+    // Keys are HMACs: only a paramless user-scoped context can drop one user's bundles without a SCAN.
+    const exact = Object.keys(scoped).length > 0 || (userScoped && ctx.params.size === 0)
     const ok = await this.guard(async () => {
-      if (!Object.keys(scoped).length) await backend.deleteByPrefix(contextKeyPrefix(ctx.name))
+      if (!exact) await backend.deleteByPrefix(contextKeyPrefix(ctx.name))
       else for (const owner of owners) await backend.delete(deriveCacheKey(secret, ctx.name, scoped, owner, ctx.rev))
       return true
     }, false)

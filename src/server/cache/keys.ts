@@ -54,6 +54,7 @@ export function contextKeyPrefix(context: string): string {
  *   {ctx:board}:g                  the context's generation (a broad purge replaces it)
  *   {ctx:board}:g:board_id=1       the generation of one param value (a scoped purge replaces it)
  *   {ctx:board}:g:page             the generation of "param not given"
+ *   {ctx:me}:g@u42                 a user-scoped context's generation of one user (`scope: 'user'`)
  *   {ctx:board}:b:<HMAC>           the bundle of (params, user, rev), stamped with the generations it was read under
  */
 
@@ -76,6 +77,11 @@ export function contextGenerationKey(context: string): string {
 export function paramGenerationKey(secret: string, context: string, param: string, value: unknown): string {
   const name = keyPart(secret, param)
   return value === undefined ? `${contextTag(context)}:g:${name}` : `${contextTag(context)}:g:${name}=${keyPart(secret, normalize(value))}`
+}
+
+/** A user-scoped context's generation of one reader (`@` keeps it apart from param names); anonymous readers share one. */
+export function userGenerationKey(secret: string, context: string, userId: string | null): string {
+  return `${contextTag(context)}:g@${userId === null ? '-' : keyPart(secret, `u${userId}`)}`
 }
 
 /** Python's `str()` of a value, as scoped purges and reads compare param values. */

@@ -13,7 +13,6 @@ import type { InvalidateEntry, WireParams, WsInvalidateFrame } from '../../../sh
 import { canonicalJson, type LiveListener, type LiveMessage } from '../../channels/hub.ts'
 import { userKey } from '../../channels/live-registry.ts'
 import type { MizanUser, RequestContext } from '../../defineClient.ts'
-import { enforceAuth } from '../../execute.ts'
 import type { RegisteredContext } from '../../router.ts'
 import { releaseEach, type SessionLink, type WsEnv } from './env.ts'
 import { isRecord, pyText, type Frame } from './frames.ts'
@@ -75,7 +74,8 @@ export class ContextWatches implements LiveListener {
       await this.authorize(ctxDef, params, ctx)
     } catch (error) {
       const failure = error instanceof MizanError ? error : this.session.asMizanError(error, `watch ${ctxDef.name}`)
-      return this.session.send({ error: failure.code === 'UNAUTHORIZED' ? failure.message : 'Not authorized', context: ctxDef.name })
+      const told = failure.code === 'UNAUTHORIZED' || failure.code === 'VALIDATION_ERROR' ? failure.message : 'Not authorized'
+      return this.session.send({ error: told, context: ctxDef.name })
     }
     if (this.session.closed) return
     this.user = userKey(ctx.user) ?? null
@@ -91,9 +91,9 @@ export class ContextWatches implements LiveListener {
     this.sendPosition(this.env.hub.livePosition)
   }
 
-  /** Member `auth` of every function of the bundle: a watch reveals what a read would. */
-  private async authorize(ctxDef: RegisteredContext, _params: WireParams, ctx: RequestContext<MizanUser>): Promise<void> {
-    for (const member of ctxDef.members) await enforceAuth(member.fn.options.auth, ctx)
+  /** A watch reveals what a read would, so it is allowed exactly when a read is (context-access.ts). */
+  private async authorize(ctxDef: RegisteredContext, params: WireParams, ctx: RequestContext<MizanUser>): Promise<void> {
+    await this.env.core.authorizeRead(ctxDef, params, ctx)
   }
 
   /** `true` unless the hub can vouch that nothing concerning this watch happened after `since`. */
