@@ -19,6 +19,7 @@ import { abortable, addCookie, mergeHeaders } from './transport.ts'
 import type { Answer, CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
 import { createNaming } from './wire-names.ts'
 
+
 const JSON_TYPE = 'application/json'
 
 function list<T>(value: unknown): T[] | undefined {
@@ -62,9 +63,9 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
 
   /**
    * One HTTP exchange with `{baseUrl}{path}`: the client's headers, then `extra`; a POST carries
-   * the CSRF token. Cookies in and out, every failure as a `MizanError`, the parsed JSON body.
+   * the CSRF token. Cookies in and out, every failure as a `MizanError`; the response, unread.
    */
-  async function send(path: string, extra: (HeadersInit | undefined)[], body?: string, signal?: AbortSignal): Promise<Answer> {
+  async function exchange(path: string, extra: (HeadersInit | undefined)[], body?: BodyInit, signal?: AbortSignal): Promise<Response> {
     const url = baseUrl + path
     const headers = await mergeHeaders(userHeaders, baseHeaders, ...extra)
     if (body && options.csrf !== false && !headers.has(headerName)) {
@@ -79,11 +80,20 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     }
     addCookie(headers, cookies.header())
     const init: RequestInit = { method: body ? 'POST' : 'GET', headers, credentials: options.credentials ?? 'same-origin', body, signal }
-    let response: Response
+    try {
+      const response = await abortable(() => (options.fetch ?? globalThis.fetch)(url, init), signal)
+      cookies.capture(response)
+      return response
+    } catch (error) {
+      throw signal?.aborted ? abortedError(signal.reason) : error instanceof MizanError ? error : networkError(error)
+    }
+  }
+
+  /** `exchange`, then the body as JSON (a failed status as its error). */
+  async function send(path: string, extra: (HeadersInit | undefined)[], body?: BodyInit, signal?: AbortSignal): Promise<Answer> {
+    const response = await exchange(path, extra, body, signal)
     let text: string
     try {
-      response = await abortable(() => (options.fetch ?? globalThis.fetch)(url, init), signal)
-      cookies.capture(response)
       text = await abortable(() => response.text(), signal)
     } catch (error) {
       throw signal?.aborted ? abortedError(signal.reason) : error instanceof MizanError ? error : networkError(error)
@@ -93,7 +103,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     try {
       return { body: JSON.parse(text) as unknown, status, response }
     } catch (error) {
-      throw invalidResponse(status, `Expected JSON from ${url}`, error)
+      throw invalidResponse(status, `Expected JSON from ${baseUrl + path}`, error)
     }
   }
 
@@ -138,7 +148,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     return withRetry(async () => bundle(await send(path, [transformer?.headers], undefined, signal), name), options.retry, signal)
   }
 
-  const client: UntypedMizanClient = { baseUrl, dialect, call, context, session, socket: undefined, ...naming }
+  const client: UntypedMizanClient = { baseUrl, dialect, call, context, session, request: exchange, socket: undefined, ...naming }
   // A socket transport extends the client with its socket and the requests it routes over it.
   return (connect ? connect(client, { options, clientId, cookies, payload, outcome, bundle }) : client) as unknown as MizanClient<R>
 }

@@ -14,6 +14,7 @@ import type { CookieStore } from './cookies.ts'
 import type { MizanClientOptions } from './options.ts'
 import type { SocketLink } from './ws/realtime-types.ts'
 
+
 /** What a successful call brings back besides its result: the cache consequences. */
 export interface CallOutcome<T> {
   result: T
@@ -59,6 +60,7 @@ export interface MizanClient<R extends AnyRouter> {
   call<K extends keyof R['defs'] & string>(key: K & CallableKey<R, K>, ...args: CallParameters<InputOf<R, K>>): Promise<CallOutcome<OutputOf<R, K>>>
   /** GET `{baseUrl}/ctx/<name>/`: the bundle keyed by wire name. Retried on network errors and 5xx. */
   context<C extends ContextNames<R>>(name: C, ...args: ContextParameters<R, C>): Promise<WireBundle>
+
   /** GET `{baseUrl}/session/`: sets the CSRF cookie and returns the token. */
   session(): Promise<string>
   wireName(key: keyof R['defs'] & string): string
@@ -75,6 +77,11 @@ export interface UntypedMizanClient {
   call(key: string, input?: unknown, options?: CallOptions): Promise<CallOutcome<unknown>>
   context(name: string, params?: Record<string, unknown>, options?: ContextOptions): Promise<WireBundle>
   session(): Promise<string>
+  /**
+   * One raw HTTP exchange with `{baseUrl}{path}` (the client's headers, CSRF, cookies), the
+   * response unread: what the opt-in entries (`mizan-ts/client/stream`, batching) send through.
+   */
+  request(path: string, headers: (HeadersInit | undefined)[], body?: BodyInit, signal?: AbortSignal): Promise<Response>
   wireName(key: string): string
   keyOf(wire: string): string
   /** The client's one socket, when a transport was plugged in (`websocket.connect`); it opens on first use. */

@@ -1,3 +1,4 @@
+import { checkStreamOptions } from './streaming/stream-rules.ts'
 import type { AnySchema, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
@@ -75,8 +76,15 @@ export type DefineClientOptions<TUser extends MizanUser = MizanUser> = MutationO
  * `Response`), or a promise of it; without one, anything (it is the output, awaited).
  */
 export type HandlerResult<O extends FunctionOptions> = O['output'] extends SchemaArg
-  ? SchemaInput<O['output']> | Response | Promise<SchemaInput<O['output']> | Response>
+  ? SchemaInput<O['output']> | Response | Promise<SchemaInput<O['output']> | Response> | StreamResult
   : unknown
+
+/**
+ * A streamed result: its items are checked against the output schema as they leave, and typed
+ * from it on the client. Not `AsyncIterable<SchemaInput<…>>`: one fixed type instead of one per
+ * function keeps the type-check of a large router where it was.
+ */
+type StreamResult = AsyncIterable<unknown>
 
 /** A handler: the parsed input and the request context in, its result (or a promise of it) out. */
 export type Handler<TUser extends MizanUser, O extends FunctionOptions, TResult> = (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult
@@ -97,6 +105,8 @@ export interface NormalizedOptions {
   route: string | undefined
   methods: readonly string[]
   timeoutMs: number | undefined
+  /** The handler is an `async function*`: it streams, and only to a caller that asked (streaming/stream-rules.ts). */
+  stream?: boolean
   /**
    * Internal, for functions whose result wraps the mergeable value (a form's submit answers
    * `{success, data}`): picks what `output` describes, or `undefined` when nothing merges.
@@ -146,6 +156,7 @@ export function createDefineClient<TUser extends MizanUser>() {
       throw new TypeError('defineClient: `context` and `affects`/`merge` are mutually exclusive')
     }
     if (raw.context === '') throw new TypeError('defineClient: `context` must be a non-empty name')
+    const stream = checkStreamOptions(raw, handler)
     const normalized: NormalizedOptions = {
       context: raw.context || false,
       affects: asList(raw.affects),
@@ -161,6 +172,7 @@ export function createDefineClient<TUser extends MizanUser>() {
       route: raw.route,
       methods: raw.methods ?? (raw.context ? ['GET'] : ['POST']),
       timeoutMs: raw.timeout,
+      ...(stream ? { stream } : {}),
     }
     return {
       '~mizan': 'function',

@@ -16,12 +16,18 @@ import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './router.ts'
 import { authorizeContextRead, memberParams, type ContextRead } from './context-access.ts'
 import { isResponse } from './is-response.ts'
+import { isStreamSource, StreamItems } from './streaming/stream-source.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
 export interface Invocation {
   body: CallSuccessBody
   response?: Response
   invalidate: InvalidateEntry[]
+  /**
+   * A streamed result: its items, and `settle` to run once it ended (the origin-cache purge and
+   * live notice of a streaming mutation wait for its last item).
+   */
+  stream?: { items: StreamItems; settle(): void }
 }
 
 /** The transport-neutral steps of a dispatcher, shared by the HTTP handlers and the WebSocket adapter. */
@@ -101,6 +107,15 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     // A refused form submit changed nothing: no invalidation, merge, purge or live notice.
     const refused = reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined
     const invalidate = refused ? [] : resolveInvalidation(router, reg, args)
+    if (isStreamSource(result)) {
+      const body: CallSuccessBody = { result: null }
+      if (invalidate.length) body.invalidate = invalidate
+      const settle = () => {
+        const purged = cache && invalidate.length ? cache.purge(router, invalidate, userIdOf(ctx)) : Promise.resolve()
+        purged.then(() => notify(reg, invalidate, [], ctx)).catch((error: unknown) => report(error, { fn: reg.wireName }))
+      }
+      return { body, invalidate, stream: { items: new StreamItems(result, reg, report), settle } }
+    }
     if (isResponse(result)) {
       const body: CallSuccessBody = { result: null }
       if (invalidate.length) body.invalidate = invalidate

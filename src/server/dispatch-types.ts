@@ -50,6 +50,12 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   maxQueryBytes?: number
   /** Largest accepted request body, in bytes (default 1 MiB). */
   maxBodyBytes?: number
+  /** Serve `POST {prefix}/batch/` and advertise it (default `true`; PROTOCOL.md §16). */
+  batch?: boolean
+  /** Most items one `POST {prefix}/batch/` may carry (default 100). */
+  maxBatchItems?: number
+  /** A streamed result sends a comment after this long without an item, for buffering proxies (default 15 s). */
+  streamHeartbeatMs?: number
   onError?: ErrorReporter
   /**
    * Told after every successful call that invalidates or merges (over HTTP or WebSocket), e.g.

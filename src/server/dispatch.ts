@@ -7,6 +7,7 @@ import superjson from 'superjson'
 import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
 import { DIALECTS, ROUTES, SUPERJSON_HEADER } from '../shared/protocol.ts'
+import { BATCH_ROUTE, FEATURES_HEADER } from '../shared/extensions.ts'
 import { createCsrfCheck, SAFE_METHODS, sessionResponse } from './csrf-session.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { createDispatchCore, RESPONSE_HEADERS, type DispatchCore, type Invocation } from './dispatch-core.ts'
@@ -16,11 +17,15 @@ import { parseJsonBody } from './json-body.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
 import { isResponse } from './is-response.ts'
+import { notAStreamReader } from './streaming/stream-source.ts'
+import { sseResponse } from './streaming/sse-response.ts'
+import { runBatch } from './batch.ts'
 
 export type { DispatchOptions, InvalidationEvent, MizanRequest, UserResolver } from './dispatch-types.ts'
 export type { DispatchCore, Invocation } from './dispatch-core.ts'
 
 export type DispatchResult = WireResponse | Response
+
 
 export interface Dispatcher {
   prefix: string
@@ -75,18 +80,33 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
     if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
     if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
+    // A generator is known to stream before it runs: a caller that cannot read one is told so, and it never starts.
+    if (reg.fn.options.stream && !wantsStream(req)) return errorResponse(notAStreamReader(reg, 'http'))
     const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'
     const ctx = requestContextMaybeSync(req)
-    return ctx instanceof Promise ? ctx.then((c) => invokeWith(reg, rawArgs, meta, c, wantsMeta)) : invokeWith(reg, rawArgs, meta, ctx, wantsMeta)
+    return ctx instanceof Promise ? ctx.then((c) => invokeWith(req, reg, rawArgs, meta, c, wantsMeta)) : invokeWith(req, reg, rawArgs, meta, ctx, wantsMeta)
   }
 
-  function invokeWith(reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): DispatchResult | Promise<DispatchResult> {
+  function invokeWith(req: MizanRequest, reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): DispatchResult | Promise<DispatchResult> {
     const invocation = invokeMaybeSync(reg, rawArgs, meta, ctx, wantsMeta)
-    return invocation instanceof Promise ? invocation.then((inv) => callResponse(inv, ctx)) : callResponse(invocation, ctx)
+    return invocation instanceof Promise ? invocation.then((inv) => callResponse(req, reg, inv, ctx)) : callResponse(req, reg, invocation, ctx)
   }
 
-  function callResponse(invocation: Invocation, ctx: RequestContext<MizanUser>): DispatchResult {
-    const { body: payload, response, invalidate } = invocation
+  function callResponse(req: MizanRequest, reg: RegisteredFunction, invocation: Invocation, ctx: RequestContext<MizanUser>): DispatchResult {
+    const { body: payload, response, invalidate, stream } = invocation
+    if (stream) {
+      if (!wantsStream(req)) {
+        // Found to stream only once it answered (an async function returning an iterable): stopped unread.
+        void stream.items.close()
+        stream.settle()
+        return errorResponse(notAStreamReader(reg, 'http'))
+      }
+      const headers: Record<string, string> = {}
+      if (invalidate.length) headers[spelling.invalidateHeader] = formatInvalidateHeader(invalidate)
+      const final: Record<string, unknown> = {}
+      if (payload.invalidate) final['invalidate'] = payload.invalidate
+      return sseResponse(stream.items, { final, settle: stream.settle, heartbeatMs: options.streamHeartbeatMs, headers })
+    }
     if (response) {
       if (invalidate.length) response.headers.set(spelling.invalidateHeader, formatInvalidateHeader(invalidate))
       response.headers.set('Cache-Control', 'no-store')
@@ -120,6 +140,24 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     } catch (error) {
       return failure(req, error)
     }
+  }
+
+  async function batch(req: MizanRequest): Promise<DispatchResult> {
+    const text = await req.readBody()
+    if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+    const body = parseJsonBody(text, maxJsonDepth)
+    const deps = { router, core, maxItems: options.maxBatchItems ?? 100, notFound: notFoundMessage, failure: (error: unknown, where: string) => asMizanError(error, where) }
+    const answer = await runBatch(req, body, deps, req.headers.get(SUPERJSON_HEADER) === '1')
+    const res: WireResponse = { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: answer.body }
+    if (answer.invalidate.length) res.headers[spelling.invalidateHeader] = formatInvalidateHeader(answer.invalidate)
+    for (const ctx of answer.contexts) withHandlerHeaders(res, ctx)
+    return res
+  }
+
+  function asMizanError(error: unknown, where: string): MizanError {
+    if (error instanceof MizanError) return error
+    report(error, { fn: where })
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
   }
 
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
@@ -171,8 +209,20 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return call(req)
     }
+    if (rest === BATCH_ROUTE && options.batch !== false) {
+      if (!SAFE_METHODS.has(req.method)) {
+        const csrf = csrfFailure(req)
+        if (csrf) return errorResponse(csrf)
+      }
+      if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
+      return batch(req)
+    }
     // The session endpoint answers any method: it only hands out the CSRF cookie.
-    if (rest === ROUTES.session) return sessionResponse(req)
+    if (rest === ROUTES.session) {
+      const res = sessionResponse(req)
+      res.headers[FEATURES_HEADER] = options.batch === false ? 'stream' : 'batch, stream'
+      return res
+    }
     if (rest === '/call' || rest === '/session' || /^\/ctx\/[^/]+$/.test(rest)) {
       return { status: 301, headers: { Location: `${prefix}${rest}/${req.url.search}` }, body: '' }
     }
@@ -205,6 +255,11 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     callWithText,
     failure,
   }
+}
+
+/** Whether the caller reads server-sent events: only then does a streaming function stream. */
+function wantsStream(req: MizanRequest): boolean {
+  return (req.headers.get('accept') ?? '').includes('text/event-stream')
 }
 
 /** Headers a handler set through `ctx.responseHeaders` (several Set-Cookie stay separate). */

@@ -3,6 +3,7 @@ import type { AuthRequirement, MizanUser, RequestContext } from './defineClient.
 import type { RegisteredFunction } from './router.ts'
 import { coerceParam, validateMaybeSync, type ValidationOutcome } from './schema.ts'
 import { isResponse } from './is-response.ts'
+import { isStreamSource } from './streaming/stream-source.ts'
 
 /**
  * `'lax'` (default) converts args the way Pydantic's lax mode does ("2" → 2, "1_0" → 10,
@@ -170,7 +171,8 @@ function runHandler(reg: RegisteredFunction, input: unknown, ctx: RequestContext
 }
 
 function checkOutput(reg: RegisteredFunction, output: unknown, report: ErrorReporter): unknown {
-  if (isResponse(output)) return output
+  // A stream's items are checked one by one as they leave (streaming/stream-source.ts).
+  if (isResponse(output) || isStreamSource(output)) return output
   const schema = reg.fn.options.output
   // A wrapped result (a form's `{success, data}`) is checked on the part the schema describes.
   const described = reg.fn.options.outputOf ? reg.fn.options.outputOf(output) : output

@@ -64,6 +64,8 @@ const BUNDLES: [key: Key, label: string, entry: BundleEntry][] = [
   ['kernelGzipBytes', 'the kernel alone (mizan-ts/client), whole surface', join(root, 'bench/src/apps/mizan-kernel.ts')],
   ['reactCoreGzipBytes', 'kernel + React core (mizan-ts/react), whole surface', source('react/index.ts')],
   ['plugin.client/ws.GzipBytes', 'createMizanClient + mizan-ts/client/ws', withCore(kernel, 'ws-transport.ts')],
+  ['plugin.client/stream.GzipBytes', 'createMizanClient + mizan-ts/client/stream', withCore(kernel, 'stream.ts')],
+  ['plugin.client/batch.GzipBytes', 'createMizanClient + mizan-ts/client/batch', withCore(kernel, 'batch.ts')],
   ['plugin.client/superjson.GzipBytes', 'createMizanClient + mizan-ts/client/superjson', withCore(kernel, 'superjson.ts')],
   ['plugin.client/token-refresh.GzipBytes', 'createMizanClient + mizan-ts/client/token-refresh', withCore(kernel, 'token-refresh.ts')],
   ['plugin.react/forms.GzipBytes', 'createMizanReact + mizan-ts/react/forms', withCore(reactCore, 'react/forms.ts')],

@@ -5,6 +5,7 @@ import { BodyEndedEarlyError, BodyTooLargeError, isMultipartType, type WireRespo
 import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
+import { writeResponseBody } from './node-response-body.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { isResponse } from '../is-response.ts'
 
@@ -59,7 +60,7 @@ async function send(res: ServerResponse, result: DispatchResult): Promise<void> 
     const setCookies = result.headers.getSetCookie()
     if (setCookies.length) headers['set-cookie'] = setCookies
     res.writeHead(result.status, headers)
-    res.end(Buffer.from(await result.arrayBuffer()))
+    await writeResponseBody(res, result.body)
     return
   }
   res.writeHead(result.status, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) })

@@ -47,6 +47,8 @@ export interface SessionLink {
   contextMaybeSync(): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>>
   /** A MizanError as it is; anything else is reported and becomes INTERNAL_ERROR. */
   asMizanError(error: unknown, where: string): MizanError
+  /** Resolves once the socket's unsent bytes fell under its high-water mark: streams wait on it. */
+  drained(): Promise<void>
   /** Set once the socket closed: late work must not register anything. */
   readonly closed: boolean
   /** Channel subscriptions plus context watches: `maxSubscriptions` bounds both together. */

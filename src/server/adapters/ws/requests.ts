@@ -9,6 +9,10 @@ import { envelopeOf } from '../../http-parts.ts'
 import type { RegisteredFunction } from '../../router.ts'
 import type { SessionLink, WsEnv } from './env.ts'
 import { isRecord, pyText, type Frame, type RpcId } from './frames.ts'
+import { notAStreamReader } from '../../streaming/stream-source.ts'
+import type { MizanUser, RequestContext } from '../../defineClient.ts'
+import type { Invocation } from '../../dispatch-core.ts'
+import { SessionStreams } from './streams.ts'
 
 function errorObject(error: MizanError): Record<string, unknown> {
   const { error: _flag, ...rest } = envelopeOf(error)
@@ -17,11 +21,14 @@ function errorObject(error: MizanError): Record<string, unknown> {
 
 export class SessionRequests {
   private readonly inflight = new Set<RpcId>()
+  readonly streams: SessionStreams
 
   constructor(
     private readonly env: WsEnv,
     private readonly session: SessionLink,
-  ) {}
+  ) {
+    this.streams = new SessionStreams(session)
+  }
 
   get size(): number {
     return this.inflight.size
@@ -66,6 +73,8 @@ export class SessionRequests {
     const fn = frame['fn']
     try {
       const reg = this.lookup(fn)
+      if (frame['stream'] === true) return this.stream(id, reg, frame)
+      if (reg.fn.options.stream) throw notAStreamReader(reg, 'ws')
       const args = frame['args']
       const meta = frame['meta']
       const wantsMeta = frame['superjson'] === true
@@ -85,6 +94,34 @@ export class SessionRequests {
     } catch (error) {
       this.reply(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) })
     }
+  }
+
+  /** An rpc frame that asked for a stream: items as frames until the final one (streams.ts). */
+  private stream(id: RpcId, reg: RegisteredFunction, frame: Frame): void {
+    this.inflight.add(id)
+    const controller = new AbortController()
+    const fail = (error: unknown) => this.settle(id, { error: this.session.asMizanError(error, reg.wireName) })
+    const begin = (ctx: RequestContext<MizanUser>) => {
+      // The stream's own signal: a cancel frame wakes a generator that awaits something.
+      const socketSignal = ctx.signal
+      ctx.signal = AbortSignal.any([socketSignal, controller.signal])
+      return this.env.core.invoke(reg, frame['args'], frame['meta'], ctx, false)
+    }
+    Promise.resolve(this.session.contextMaybeSync())
+      .then(begin)
+      .then((invocation: Invocation) => {
+        if (!invocation.stream) return this.settle(id, { data: invocation.body })
+        const final: Record<string, unknown> = {}
+        if (invocation.body.invalidate) final['invalidate'] = invocation.body.invalidate
+        return this.streams.run(id, invocation.stream.items, controller, final, invocation.stream.settle).finally(() => this.inflight.delete(id))
+      })
+      .catch(fail)
+  }
+
+  /** `{"action": "cancel", "id"}`: stop a stream of this socket (an unknown id is ignored, it may have just ended). */
+  cancel(frame: Frame): void {
+    const id = frame['id']
+    if ((typeof id === 'string' || typeof id === 'number') && this.streams.cancel(id)) this.inflight.delete(id)
   }
 
   private settle(id: RpcId, outcome: { data: unknown } | { error: MizanError }): void {

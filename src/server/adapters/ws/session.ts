@@ -66,7 +66,7 @@ export class Session implements SessionLink {
   }
 
   closeIfIdle(): void {
-    const busy = this.channels.size || this.watches.size || this.requests.size || this.queued
+    const busy = this.channels.size || this.watches.size || this.requests.size || this.requests.streams.size || this.queued
     if (!busy && Date.now() - this.lastFrameAt >= this.env.limits.idleTimeoutMs) this.ws.close(1000, 'Idle timeout')
   }
 
@@ -159,6 +159,8 @@ export class Session implements SessionLink {
         return void this.requests.rpc(frame)
       case 'ctx':
         return void this.requests.ctx(frame)
+      case 'cancel':
+        return this.requests.cancel(frame)
       case 'subscribe':
         return this.serially(() => this.channels.subscribe(frame))
       case 'unsubscribe':
@@ -188,8 +190,24 @@ export class Session implements SessionLink {
       })
   }
 
+  /** Resolves once the socket's unsent bytes are under a quarter of `maxBufferedBytes`: a stream's items wait for it. */
+  drained(): Promise<void> {
+    const mark = this.env.limits.maxBufferedBytes / 4
+    if (this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount < mark) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done)
+        this.ws.off('close', done)
+        resolve()
+      }
+      this.socket.on('drain', done)
+      this.ws.once('close', done)
+    })
+  }
+
   private cleanup(): void {
     this.isClosed = true
+    this.requests.streams.detach()
     this.abort.abort()
     const leaveGroups = this.channels.detach()
     const unwatchContexts = this.watches.detach()
