@@ -58,7 +58,12 @@ export function buildBoardRouter(db: BoardDb) {
         () => ({ secret: 'partner data', tasks: [...(db.tasks.get(1) ?? [])] }),
       ),
 
-      addTask: defineClient({ auth: true, affects: ['board', 'staff', 'partner'], input: z.object({ board_id: z.number().int(), title: z.string() }) }, ({ board_id, title }) => {
+      // Without board_id, every board's tasks: a scoped purge of one board must reach this read too.
+      feedTasks: defineClient({ context: 'feed', input: z.object({ board_id: z.number().int().optional() }) }, ({ board_id }) =>
+        board_id === undefined ? PUBLIC_BOARDS.flatMap((id) => db.tasks.get(id) ?? []) : PUBLIC_BOARDS.includes(board_id) ? [...(db.tasks.get(board_id) ?? [])] : [],
+      ),
+
+      addTask: defineClient({ auth: true, affects: ['board', 'staff', 'partner', 'feed'], input: z.object({ board_id: z.number().int(), title: z.string() }) }, ({ board_id, title }) => {
         db.tasks.get(board_id)?.push(title)
         return { ok: true }
       }),

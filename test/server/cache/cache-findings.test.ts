@@ -164,7 +164,7 @@ describe('finding 6: a broad purge is a SCAN of the whole keyspace', () => {
   beforeAll(() => server.start(), 20_000)
   afterAll(() => server.stop())
 
-  it('purges with no SCAN, in the same few milliseconds, with 100,000 other keys in Redis', async () => {
+  it('purges with one EVAL and no SCAN, with 100,000 other keys in Redis', async () => {
     const cache = new RedisCache(server.url)
     try {
       for (let batch = 0; batch < 10; batch++) {
@@ -176,13 +176,12 @@ describe('finding 6: a broad purge is a SCAN of the whole keyspace', () => {
       a.db.users.get('1')!.isStaff = true
       for (let b = 1; b <= 2; b++) await a.ctx('board', `?board_id=${b}`, 2)
       await cache.client.config('RESETSTAT')
-      const started = performance.now()
       expect((await a.call('rename_boards', { suffix: 'y' }, 1)).status).toBe(200)
-      const elapsed = performance.now() - started
       const stats = await cache.client.info('commandstats')
-      expect(stats).not.toContain('cmdstat_scan')
-      expect(stats).not.toContain('cmdstat_keys')
-      expect(elapsed).toBeLessThan(50)
+      const calls = Object.fromEntries([...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]))
+      // The purge is one EVAL that SETs the context's generation token, whatever the keyspace holds
+      // (Redis counts the script's own SET too).
+      expect(calls).toEqual({ eval: 1, set: 1 })
       expect((await a.ctx('board', '?board_id=2', 2)).body['board_name']).toBe('two+y')
     } finally {
       await cache.quit()

@@ -36,7 +36,7 @@ const boardQuery = fc.record(
 )
 const read: fc.Arbitrary<Read> = fc.record({
   kind: fc.constant('read' as const),
-  context: fc.constantFrom('board', 'board', 'board', 'profile', 'inbox', 'staff', 'partner'),
+  context: fc.constantFrom('board', 'board', 'board', 'feed', 'profile', 'inbox', 'staff', 'partner'),
   query: fc.constant({} as Record<string, string>),
   who,
   apiKey: fc.boolean(),
@@ -45,6 +45,7 @@ const read: fc.Arbitrary<Read> = fc.record({
 }).chain((r) =>
   r.context === 'board' ? boardQuery.map((query) => ({ ...r, query: query as Record<string, string> }))
   : r.context === 'profile' ? userKey.map((id) => ({ ...r, query: { user_id: id } }))
+  : r.context === 'feed' ? fc.option(board.map(String), { nil: undefined }).map((id) => ({ ...r, query: id === undefined ? {} : { board_id: id } }))
   : fc.constant(r),
 )
 
