@@ -3,15 +3,28 @@ import type { AnyRouter, CallArgs, ContextBundle, ContextNames, ContextParams, I
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { authorizeContextRead, memberParams } from './context-access.ts'
 import { executeFunction, type ErrorReporter } from './execute.ts'
+import { assignAppContext } from './app-context.ts'
+import type { MizanRequest } from './dispatch-types.ts'
 import type { AnyServerRouter, Router } from './router.ts'
 
-export interface CallerContext<TUser extends MizanUser = MizanUser> {
+export interface CallerContext<TUser extends MizanUser = MizanUser, TCtx extends object = object> {
   user?: TUser | null
   headers?: Headers
   raw?: unknown
   signal?: AbortSignal
   onError?: ErrorReporter
+  /**
+   * The app's request context (`createMizan().withContext(factory)`), used as it is. Without
+   * it, the router's factory runs once for this caller, on a request made of `headers`.
+   */
+  context?: TCtx
 }
+
+/** The user and context types a router was defined with (`createMizan<User>().withContext(...)`). */
+type EnvOf<R extends AnyServerRouter> = NonNullable<R['~env']>
+
+/** What `createCaller(router, ...)` takes: typed with the router's own user and context. */
+export type CallerContextOf<R extends AnyServerRouter> = CallerContext<EnvOf<R>['user'], EnvOf<R>['ctx']>
 
 type Keys<R extends AnyRouter> = keyof R['defs'] & string
 
@@ -29,21 +42,32 @@ export type Caller<R extends AnyRouter> = {
  * no request: for tests, scripts and server-side rendering. Private functions stay callable
  * here, since the caller is the server itself.
  */
-export function createCaller<R extends AnyServerRouter>(router: R, context: CallerContext = {}): Caller<R> {
-  const ctx: RequestContext<MizanUser> = {
+export function createCaller<R extends AnyServerRouter>(router: R, context: CallerContextOf<R> = {}): Caller<R> {
+  const headers = context.headers ?? new Headers()
+  const signal = context.signal ?? new AbortController().signal
+  const base: RequestContext<MizanUser> = {
     user: context.user ?? null,
-    headers: context.headers ?? new Headers(),
+    headers,
     raw: context.raw,
-    signal: context.signal ?? new AbortController().signal,
+    signal,
     routeParams: {},
     responseHeaders: new Headers(),
   }
   const report: ErrorReporter = context.onError ?? ((error, where) => console.error(`[mizan] ${where.fn}:`, error))
   const byKey = new Map([...router.functions.values()].map((reg) => [reg.key, reg]))
+  let ready: Promise<RequestContext<MizanUser>> | undefined
+  /** The context, with the app's keys: given, or made once by the router's factory. */
+  const contextReady = (): Promise<RequestContext<MizanUser>> =>
+    (ready ??= (async () => {
+      if (context.context) assignAppContext(base, context.context)
+      else if (router.requestContext) assignAppContext(base, await router.requestContext(callerRequest(headers, context.raw, signal), { user: base.user }))
+      return base
+    })())
 
   async function bundle(name: string, params: Record<string, unknown> = {}, keyed: 'key' | 'wire') {
     const ctxDef = router.contexts.get(name)
     if (!ctxDef) throw new MizanError('NOT_FOUND', `Context '${name}' not found`)
+    const ctx = await contextReady()
     // The same checks as an HTTP or WebSocket read: members' auth, params, the context's authorize.
     await authorizeContextRead(ctxDef, params, ctx, { report })
     const values = await Promise.all(ctxDef.members.map((member) => executeFunction(member, memberParams(member, params), ctx, report)))
@@ -57,9 +81,21 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
       if (typeof prop !== 'string') return undefined
       const reg = byKey.get(prop)
       if (!reg) return undefined
-      return (input?: unknown) => executeFunction(reg, input, ctx, report)
+      return async (input?: unknown) => executeFunction(reg, input, await contextReady(), report)
     },
   })
+}
+
+/** The request a caller's context factory is given: no body, `headers` as the caller was told. */
+function callerRequest(headers: Headers, raw: unknown, signal: AbortSignal): MizanRequest {
+  return {
+    method: 'POST',
+    url: new URL('mizan://caller/'),
+    headers,
+    readBody: () => Promise.reject(new TypeError('an in-process caller has no request body')),
+    raw,
+    signal,
+  }
 }
 
 export type { Router }

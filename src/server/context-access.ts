@@ -11,18 +11,18 @@ import type { RegisteredContext, RegisteredFunction } from './router.ts'
 import { coerceParam } from './schema.ts'
 
 /** A context's row-level rule: may this caller read the bundle for these (parsed) params? */
-export type ContextAuthorize<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser> = (
+export type ContextAuthorize<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser, TCtx extends object = {}> = (
   params: TParams,
-  ctx: RequestContext<TUser>,
+  ctx: RequestContext<TUser> & TCtx,
 ) => boolean | Promise<boolean>
 
 /**
  * Per-context options given to `createRouter(defs, { contexts: { … } })`. An interface of
  * optional fields, so later options sit beside `authorize` without breaking callers.
  */
-export interface ContextPolicy<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser> {
+export interface ContextPolicy<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser, TCtx extends object = {}> {
   /** Runs on every read of the bundle, after the members' `auth`, before the cache. */
-  authorize?: ContextAuthorize<TParams, TUser>
+  authorize?: ContextAuthorize<TParams, TUser, TCtx>
   /**
    * `'user'`: the bundle is the caller's own data (a `me`), so a mutation changes only the
    * caller's copy: live invalidation reaches only that user's watchers, and the origin cache

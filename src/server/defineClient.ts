@@ -1,5 +1,6 @@
 import { checkStreamOptions } from './streaming/stream-rules.ts'
 import type { AnySchema, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
+import type { AnyMiddleware, Middleware } from './middleware.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
 export interface MizanUser {
@@ -21,11 +22,11 @@ export interface RequestContext<TUser extends MizanUser = MizanUser> {
   responseHeaders: Headers
 }
 
-export type AuthRequirement<TUser extends MizanUser = MizanUser> =
+export type AuthRequirement<TUser extends MizanUser = MizanUser, TCtx extends object = {}> =
   | true
   | 'staff'
   | 'superuser'
-  | ((ctx: RequestContext<TUser>) => boolean | Promise<boolean>)
+  | ((ctx: RequestContext<TUser> & TCtx) => boolean | Promise<boolean>)
 
 /** A mutation may affect whole contexts by name, or the context (or query) of a given function. */
 export type AffectsTarget = string | AnyServerFunction
@@ -53,23 +54,23 @@ export interface FunctionOptions {
 }
 
 /** Options of a plain function or mutation: it may invalidate or merge into contexts. */
-export interface MutationOptions<TUser extends MizanUser = MizanUser> extends FunctionOptions {
+export interface MutationOptions<TUser extends MizanUser = MizanUser, TCtx extends object = {}> extends FunctionOptions {
   context?: false | undefined
   affects?: AffectsTarget | readonly AffectsTarget[]
   merge?: string | readonly string[]
-  auth?: AuthRequirement<TUser>
+  auth?: AuthRequirement<TUser, TCtx>
 }
 
 /** Options of a context reader (a context member): it never invalidates or merges. */
-export interface ContextReaderOptions<TUser extends MizanUser = MizanUser> extends FunctionOptions {
+export interface ContextReaderOptions<TUser extends MizanUser = MizanUser, TCtx extends object = {}> extends FunctionOptions {
   context: string
   affects?: never
   merge?: never
-  auth?: AuthRequirement<TUser>
+  auth?: AuthRequirement<TUser, TCtx>
 }
 
 /** A context reader never invalidates or merges: the types forbid mixing them. */
-export type DefineClientOptions<TUser extends MizanUser = MizanUser> = MutationOptions<TUser> | ContextReaderOptions<TUser>
+export type DefineClientOptions<TUser extends MizanUser = MizanUser, TCtx extends object = {}> = MutationOptions<TUser, TCtx> | ContextReaderOptions<TUser, TCtx>
 
 /**
  * What a handler may return: with an output schema, what the schema takes in (or a raw
@@ -112,6 +113,8 @@ export interface NormalizedOptions {
    * `{success, data}`): picks what `output` describes, or `undefined` when nothing merges.
    */
   outputOf?: (result: unknown) => unknown
+  /** Middleware run around the handler, outermost first (`defineClient.use(...)`). */
+  middleware?: readonly AnyMiddleware[]
 }
 
 /**
@@ -134,55 +137,78 @@ function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? (value as readonly T[]) : [value as T]
 }
 
-/** Builds `defineClient` for an app's own user type. */
-export function createDefineClient<TUser extends MizanUser>() {
-  /**
-   * One type parameter for all the options: inferred as written (`const`), it keeps the literal
-   * context, name, route and privacy the router's key filters read, and costs the compiler far
-   * less per function than a parameter per option.
-   */
-  return function defineClient<const O extends DefineClientOptions<TUser>, TResult extends HandlerResult<O>>(
+/**
+ * `defineClient` for an app's user and request context. `use(middleware)` gives a definer whose
+ * functions run it first, its context extension typed in their handlers.
+ */
+export interface DefineClient<TUser extends MizanUser, TCtx extends object> {
+  <const O extends DefineClientOptions<TUser, TCtx>, TResult extends HandlerResult<O>>(
     options: O,
-    // Handler<TUser, O, TResult>, written out: the alias costs an instantiation per function.
-    handler: (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser>) => TResult,
-  ): ServerFunction<O, TResult> {
-    const raw = options as FunctionOptions & {
-      context?: string | false
-      affects?: AffectsTarget | readonly AffectsTarget[]
-      merge?: string | readonly string[]
-      auth?: AuthRequirement<TUser>
-    }
-    if (raw.context && (raw.affects !== undefined || raw.merge !== undefined)) {
-      throw new TypeError('defineClient: `context` and `affects`/`merge` are mutually exclusive')
-    }
-    if (raw.context === '') throw new TypeError('defineClient: `context` must be a non-empty name')
-    const stream = checkStreamOptions(raw, handler)
-    const normalized: NormalizedOptions = {
-      context: raw.context || false,
-      affects: asList(raw.affects),
-      merge: asList(raw.merge),
-      auth: raw.auth as AuthRequirement<MizanUser> | undefined,
-      input: raw.input as AnySchema | undefined,
-      output: raw.output as AnySchema | undefined,
-      name: raw.name,
-      websocket: raw.websocket ?? false,
-      private: raw.private ?? false,
-      rev: raw.rev ?? 0,
-      cache: raw.cache ?? true,
-      route: raw.route,
-      methods: raw.methods ?? (raw.context ? ['GET'] : ['POST']),
-      timeoutMs: raw.timeout,
-      ...(stream ? { stream } : {}),
-    }
-    return {
-      '~mizan': 'function',
-      // Phantom: carries types only, never read at runtime.
-      '~types': undefined as never,
-      options: normalized,
-      handler: handler as unknown as ServerFunction['handler'],
-    }
+    handler: (input: SchemaOutput<O['input']>, ctx: RequestContext<TUser> & TCtx) => TResult,
+  ): ServerFunction<O, TResult>
+  use<TExt extends object>(middleware: Middleware<RequestContext<TUser> & TCtx, TExt>): DefineClient<TUser, TCtx & TExt>
+}
+
+/** Builds `defineClient` for an app's own user type and request context. */
+export function createDefineClient<TUser extends MizanUser, TCtx extends object = {}>(chain: readonly AnyMiddleware[] = []): DefineClient<TUser, TCtx> {
+  return Object.assign(
+    (options: DefineClientOptions<TUser, TCtx>, handler: (input: never, ctx: never) => unknown) => defineFunction(options, handler, chain),
+    { use: (middleware: AnyMiddleware) => createDefineClient([...chain, middleware]) },
+  ) as unknown as DefineClient<TUser, TCtx>
+}
+
+function defineFunction(options: object, handler: (input: never, ctx: never) => unknown, chain: readonly AnyMiddleware[]): AnyServerFunction {
+  const raw = options as FunctionOptions & {
+    context?: string | false
+    affects?: AffectsTarget | readonly AffectsTarget[]
+    merge?: string | readonly string[]
+    auth?: AuthRequirement<MizanUser>
+  }
+  if (raw.context && (raw.affects !== undefined || raw.merge !== undefined)) {
+    throw new TypeError('defineClient: `context` and `affects`/`merge` are mutually exclusive')
+  }
+  if (raw.context === '') throw new TypeError('defineClient: `context` must be a non-empty name')
+  const stream = checkStreamOptions(raw, handler)
+  const normalized: NormalizedOptions = {
+    context: raw.context || false,
+    affects: asList(raw.affects),
+    merge: asList(raw.merge),
+    auth: raw.auth,
+    input: raw.input as AnySchema | undefined,
+    output: raw.output as AnySchema | undefined,
+    name: raw.name,
+    websocket: raw.websocket ?? false,
+    private: raw.private ?? false,
+    rev: raw.rev ?? 0,
+    cache: raw.cache ?? true,
+    route: raw.route,
+    methods: raw.methods ?? (raw.context ? ['GET'] : ['POST']),
+    timeoutMs: raw.timeout,
+    ...(stream ? { stream } : {}),
+  }
+  if (chain.length) normalized.middleware = chain
+  return {
+    '~mizan': 'function',
+    // Phantom: carries types only, never read at runtime.
+    '~types': undefined as never,
+    options: normalized,
+    handler: handler as unknown as ServerFunction['handler'],
   }
 }
 
-/** `defineClient` for the default user shape; use `createMizan<User>()` for your own. */
-export const defineClient = createDefineClient<MizanUser>()
+/**
+ * `defineClient` for the default user shape; use `createMizan<User>()` for your own. Its call
+ * signature is a plain generic function mentioning no outer type parameter, so a router of
+ * thousands of functions pays no extra instantiation per call.
+ */
+function defineDefaultClient<const O extends DefineClientOptions<MizanUser>, TResult extends HandlerResult<O>>(
+  options: O,
+  // Handler<MizanUser, O, TResult>, written out: the alias costs an instantiation per function.
+  handler: (input: SchemaOutput<O['input']>, ctx: RequestContext<MizanUser>) => TResult,
+): ServerFunction<O, TResult> {
+  return defineFunction(options, handler, []) as ServerFunction<O, TResult>
+}
+
+export const defineClient: typeof defineDefaultClient & Pick<DefineClient<MizanUser, {}>, 'use'> = Object.assign(defineDefaultClient, {
+  use: (middleware: Middleware<RequestContext<MizanUser>, object>) => createDefineClient<MizanUser>([middleware as AnyMiddleware]),
+}) as typeof defineDefaultClient & Pick<DefineClient<MizanUser, {}>, 'use'>

@@ -17,6 +17,7 @@ import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from './r
 import { authorizeContextRead, memberParams, type ContextRead } from './context-access.ts'
 import { isResponse } from './is-response.ts'
 import { isStreamSource, StreamItems } from './streaming/stream-source.ts'
+import { assignAppContext } from './app-context.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
 export interface Invocation {
@@ -67,14 +68,19 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
   const cacheOptions = resolveCacheOptions(options.cache, options.dialect)
   const cache = cacheOptions ? new ContextCache(cacheOptions) : undefined
 
+  const appContext = router.requestContext
+
   async function requestContext(req: MizanRequest, routeParams: Record<string, string> = {}): Promise<RequestContext<MizanUser>> {
     const user = options.resolveUser ? await options.resolveUser(req) : null
-    return contextOf(req, user, routeParams)
+    const ctx = contextOf(req, user, routeParams)
+    // The app's own keys go onto the request's context; the framework's keep their meaning.
+    if (appContext) assignAppContext(ctx, await appContext(req, { user }))
+    return ctx
   }
 
-  /** `requestContext` without a promise when there is no user resolver. */
+  /** `requestContext` without a promise when there is no user resolver nor app context. */
   function requestContextMaybeSync(req: MizanRequest): RequestContext<MizanUser> | Promise<RequestContext<MizanUser>> {
-    return options.resolveUser ? requestContext(req) : contextOf(req, null, {})
+    return options.resolveUser || appContext ? requestContext(req) : contextOf(req, null, {})
   }
 
   function execute(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>): Promise<unknown> {

@@ -4,6 +4,7 @@ import type { RegisteredFunction } from './router.ts'
 import { coerceParam, validateMaybeSync, type ValidationOutcome } from './schema.ts'
 import { isResponse } from './is-response.ts'
 import { isStreamSource } from './streaming/stream-source.ts'
+import { runMiddleware } from './middleware.ts'
 
 /**
  * `'lax'` (default) converts args the way Pydantic's lax mode does ("2" → 2, "1_0" → 10,
@@ -131,10 +132,22 @@ export function executeMaybeSync(
   coercion: Coercion = 'lax',
   timeoutMs?: number,
 ): unknown {
+  const run = reg.fn.options.middleware ? withMiddleware : afterAuth
   if (reg.fn.options.auth !== undefined) {
-    return enforceAuth(reg.fn.options.auth, ctx).then(() => afterAuth(reg, args, ctx, report, coercion, timeoutMs))
+    return enforceAuth(reg.fn.options.auth, ctx).then(() => run(reg, args, ctx, report, coercion, timeoutMs))
   }
-  return afterAuth(reg, args, ctx, report, coercion, timeoutMs)
+  return run(reg, args, ctx, report, coercion, timeoutMs)
+}
+
+/** Auth first (a middleware never runs for a caller the function refuses), then the chain around input and handler. */
+function withMiddleware(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>, report: ErrorReporter, coercion: Coercion, timeoutMs: number | undefined): Promise<unknown> {
+  return runMiddleware(
+    reg.fn.options.middleware ?? [],
+    { fn: reg.wireName, key: reg.key, type: reg.fn.options.context ? 'query' : 'call', rawInput: args },
+    ctx,
+    (inner) => afterAuth(reg, args, inner as RequestContext<MizanUser>, report, coercion, timeoutMs),
+    (error) => clientFailure(reg, error, report),
+  )
 }
 
 function afterAuth(reg: RegisteredFunction, args: unknown, ctx: RequestContext<MizanUser>, report: ErrorReporter, coercion: Coercion, timeoutMs: number | undefined): unknown {
@@ -145,10 +158,15 @@ function afterAuth(reg: RegisteredFunction, args: unknown, ctx: RequestContext<M
     : runHandler(reg, input, ctx, report, timeoutMs)
 }
 
-function handlerFailure(reg: RegisteredFunction, error: unknown, report: ErrorReporter): never {
-  if (error instanceof MizanError) throw error
+/** The error a client may see for `error`: a `MizanError` as it is, anything else reported and hidden. */
+function clientFailure(reg: RegisteredFunction, error: unknown, report: ErrorReporter): MizanError {
+  if (error instanceof MizanError) return error
   report(error, { fn: reg.wireName })
-  throw new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
+  return new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
+}
+
+function handlerFailure(reg: RegisteredFunction, error: unknown, report: ErrorReporter): never {
+  throw clientFailure(reg, error, report)
 }
 
 function runHandler(reg: RegisteredFunction, input: unknown, ctx: RequestContext<MizanUser>, report: ErrorReporter, timeoutMs: number | undefined): unknown {

@@ -3,6 +3,7 @@ export type {
   AffectsTarget,
   AnyServerFunction,
   AuthRequirement,
+  DefineClient,
   DefineClientOptions,
   MizanUser,
   RequestContext,
@@ -12,11 +13,13 @@ export { createRouter, RouterDefinitionError } from './router.ts'
 export type { AnyServerRouter, Router, RouterOptions } from './router.ts'
 export { authorizeContextRead } from './context-access.ts'
 export type { ContextAuthorize, ContextPolicy, ContextRead, ContextScope } from './context-access.ts'
+export type { RequestContextFactory, RouterEnv } from './router.ts'
+export type { Middleware, MiddlewareNext, MiddlewareOptions, MiddlewareResult } from './middleware.ts'
 export { defineForm, createDefineForm } from './forms/define-form.ts'
 export type { DefineFormOptions, FormDefinition, FormSchemaBody } from './forms/define-form.ts'
 export type { FieldSchema, FieldHint } from './forms/field-schema.ts'
 export { createCaller } from './caller.ts'
-export type { Caller, CallerContext } from './caller.ts'
+export type { Caller, CallerContext, CallerContextOf } from './caller.ts'
 export { createDispatcher } from './dispatch.ts'
 export { tracked, lastEventIdOf } from './streaming/stream-source.ts'
 export type { Tracked } from './streaming/stream-source.ts'

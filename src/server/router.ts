@@ -2,6 +2,7 @@ import type { AnySchema, ContextNames, ContextParams, RouterEntryShape, RouterMa
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { ContextAuthorize, ContextPolicy, ContextScope } from './context-access.ts'
 import type { AnyServerFunction, MizanUser } from './defineClient.ts'
+import type { MizanRequest } from './dispatch-types.ts'
 import { isForm, type AnyFormDefinition } from './forms/define-form.ts'
 import { isChannel, type AnyChannelDefinition, type RegisteredChannel } from './channels/define-channel.ts'
 import { describeParams, type ParamInfo } from './schema.ts'
@@ -34,14 +35,32 @@ export interface RegisteredContext {
  * `createRouter`'s second argument. `contexts` is keyed by the context names `defs` declares
  * (an unknown name is a type error); each policy's `params` are that context's bundle params.
  */
-export interface RouterOptions<TDefs extends Record<string, RouterEntryShape>, TUser extends MizanUser = MizanUser> {
-  contexts?: { [C in ContextNames<RouterMarker<TDefs>>]?: ContextPolicy<ContextParams<RouterMarker<TDefs>, C>, TUser> }
+export interface RouterOptions<TDefs extends Record<string, RouterEntryShape>, TUser extends MizanUser = MizanUser, TCtx extends object = {}> {
+  contexts?: { [C in ContextNames<RouterMarker<TDefs>>]?: ContextPolicy<ContextParams<RouterMarker<TDefs>, C>, TUser, TCtx> }
 }
 
 export type RouterDefs = Record<string, AnyServerFunction | AnyFormDefinition | AnyChannelDefinition>
 
-export interface Router<TDefs extends Record<string, RouterEntryShape> = RouterDefs>
+/**
+ * The app's request context: made once per request (an HTTP request, a WebSocket frame) after
+ * the user is resolved; its keys reach every handler, middleware, `auth` and channel hook.
+ */
+export type RequestContextFactory<TUser extends MizanUser = MizanUser, TCtx extends object = object> = (
+  req: MizanRequest,
+  base: { user: TUser | null },
+) => TCtx | Promise<TCtx>
+
+/** The types a router was defined with (phantom): what `createCaller` takes. */
+export interface RouterEnv<TUser extends MizanUser = MizanUser, TCtx extends object = object> {
+  user: TUser
+  ctx: TCtx
+}
+
+export interface Router<TDefs extends Record<string, RouterEntryShape> = RouterDefs, TEnv extends RouterEnv = RouterEnv>
   extends RouterMarker<TDefs> {
+  readonly '~env'?: TEnv
+  /** The request-context factory of `createMizan().withContext(...)`, run by every dispatcher. */
+  readonly requestContext?: RequestContextFactory | undefined
   readonly functions: ReadonlyMap<string, RegisteredFunction>
   readonly contexts: ReadonlyMap<string, RegisteredContext>
   /** Channels by wire name (`defineChannel`), served by the WebSocket adapter. */

@@ -4,7 +4,7 @@ import type { MizanUser, RequestContext } from '../defineClient.ts'
 /** The message schema clients send: `clientMessage` when given, else `message`. */
 type ClientSchema<TMessage, TClient> = TClient extends SchemaArg ? TClient : TMessage
 
-export interface DefineChannelOptions<TUser extends MizanUser, TParams, TMessage, TClient> {
+export interface DefineChannelOptions<TUser extends MizanUser, TParams, TMessage, TClient, TCtx extends object = {}> {
   /** Wire name; default: the router key in snake_case. */
   name?: string
   /** Schema of the subscription params (`{ room }`); none means the channel takes no params. */
@@ -14,7 +14,7 @@ export interface DefineChannelOptions<TUser extends MizanUser, TParams, TMessage
   /** Schema of what clients may send (the reference's `ClientMessage`); default: `message`. */
   clientMessage?: TClient
   /** Checked on every subscribe and every client message; `false` answers "Not authorized". Default: allow. */
-  authorize?: (params: SchemaOutput<TParams>, ctx: RequestContext<TUser>) => boolean | Promise<boolean>
+  authorize?: (params: SchemaOutput<TParams>, ctx: RequestContext<TUser> & TCtx) => boolean | Promise<boolean>
   /** The broadcast group of a subscription. Default: one group per channel and params. */
   group?: (params: SchemaOutput<TParams>) => string
   /**
@@ -25,7 +25,7 @@ export interface DefineChannelOptions<TUser extends MizanUser, TParams, TMessage
   onMessage?: (
     message: SchemaOutput<ClientSchema<TMessage, TClient>>,
     params: SchemaOutput<TParams>,
-    ctx: RequestContext<TUser>,
+    ctx: RequestContext<TUser> & TCtx,
   ) => SchemaInput<TMessage> | null | undefined | void | Promise<SchemaInput<TMessage> | null | undefined | void>
   /** `type` of broadcast frames; default `'ServerMessage'`, the reference's class name. */
   type?: string
@@ -56,13 +56,13 @@ export type PublishParams<C> = C extends ChannelDefinition<infer P, unknown, unk
 export type PublishMessage<C> = C extends ChannelDefinition<unknown, infer M, unknown> ? M : never
 
 /** Builds `defineChannel` for an app's own user type. */
-export function createDefineChannel<TUser extends MizanUser>() {
+export function createDefineChannel<TUser extends MizanUser, TCtx extends object = {}>() {
   return function defineChannel<
     TMessage extends SchemaArg,
     TParams extends SchemaArg | undefined = undefined,
     TClient extends SchemaArg | undefined = undefined,
   >(
-    options: DefineChannelOptions<TUser, TParams, TMessage, TClient>,
+    options: DefineChannelOptions<TUser, TParams, TMessage, TClient, TCtx>,
   ): ChannelDefinition<SchemaInput<TParams>, SchemaOutput<TMessage>, SchemaInput<ClientSchema<TMessage, TClient>>> {
     if (!options.message) throw new TypeError('defineChannel: `message` (the schema subscribers receive) is required')
     let channelName = options.name

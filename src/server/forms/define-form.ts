@@ -19,7 +19,7 @@ export interface FormSchemaBody {
   meta: FormMeta
 }
 
-export interface DefineFormOptions<TUser extends MizanUser, TSchema extends SchemaArg, TResult> {
+export interface DefineFormOptions<TUser extends MizanUser, TSchema extends SchemaArg, TResult, TCtx extends object = {}> {
   /** Wire prefix of the three functions (`contact` → `contact.schema`); default: the router key in snake_case. */
   name?: string
   schema: TSchema
@@ -28,12 +28,12 @@ export interface DefineFormOptions<TUser extends MizanUser, TSchema extends Sche
   submitLabel?: string
   fields?: Record<string, FieldHint>
   meta?: Partial<FormMeta>
-  auth?: AuthRequirement<TUser>
+  auth?: AuthRequirement<TUser, TCtx>
   affects?: AffectsTarget | readonly AffectsTarget[]
   merge?: string | readonly string[]
   /** Output schema of `onSubmit`'s result: needed for `merge`. */
   output?: AnySchema
-  onSubmit: (values: SchemaOutput<TSchema>, ctx: RequestContext<TUser>) => TResult | Promise<TResult>
+  onSubmit: (values: SchemaOutput<TSchema>, ctx: RequestContext<TUser> & TCtx) => TResult | Promise<TResult>
 }
 
 export interface FormDefinition<TValues = unknown, TResult = unknown> extends FormMarker<{ values: TValues; result: TResult }> {
@@ -48,10 +48,10 @@ export type AnyFormDefinition = FormDefinition<unknown, unknown>
 const anyObject = z.record(z.string(), z.unknown())
 
 /** Builds `defineForm` for an app's user type (see `createMizan`). */
-export function createDefineForm<TUser extends MizanUser>() {
-  const defineClient = createDefineClient<TUser>()
+export function createDefineForm<TUser extends MizanUser, TCtx extends object = {}>() {
+  const defineClient = createDefineClient<TUser, TCtx>()
   return function defineForm<TSchema extends SchemaArg, TResult>(
-    options: DefineFormOptions<TUser, TSchema, TResult>,
+    options: DefineFormOptions<TUser, TSchema, TResult, TCtx>,
   ): FormDefinition<SchemaInput<TSchema>, Awaited<TResult>> {
     // The schema is a Standard Schema: `SchemaArg` only keeps the type parameter's constraint cheap.
     const schema = options.schema as unknown as AnySchema

@@ -10,8 +10,7 @@ import { callQueryKey, contextQueryKey } from '../../client/react/query-keys.ts'
 import { MizanError } from '../../shared/errors.ts'
 import { GLOBAL_CONTEXT, type Dialect } from '../../shared/protocol.ts'
 import type { CallArgs, CallableKeys, ContextNames, ContextParams, FormKeys, HasRequiredParams, InputOf } from '../../shared/types.ts'
-import { createCaller, type CallerContext } from '../caller.ts'
-import type { MizanUser } from '../defineClient.ts'
+import { createCaller, type CallerContextOf } from '../caller.ts'
 import { isForm } from '../forms/define-form.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { assignGlobals, scriptSafeJson, scriptTag, sortKeysDeep } from './serialize.ts'
@@ -32,11 +31,11 @@ export type SSRCallRequest<R extends AnyServerRouter> = {
 export interface SSRPrefetchOptions<R extends AnyServerRouter> {
   router: R
   /** Who the page is for, resolved as the HTTP handler resolves it (e.g. from the session cookie). */
-  user?: MizanUser | null
-  /** The page request's headers, handed to the functions as `ctx.headers`. */
+  user?: CallerContextOf<R>['user']
+  /** The page request's headers, handed to the functions as `ctx.headers` (and to the router's request-context factory). */
   headers?: Headers
-  /** Anything else for the in-process caller (`raw`, `signal`, `onError`). */
-  caller?: Omit<CallerContext, 'user' | 'headers'>
+  /** Anything else for the in-process caller (`raw`, `signal`, `onError`, the app's `context`). */
+  caller?: Omit<CallerContextOf<R>, 'user' | 'headers'>
   /** Prefetch the `global` bundle (default `true`; turn off with `<MizanContext global={false}>`). */
   global?: boolean
   contexts?: readonly SSRContextRequest<R>[]
@@ -95,7 +94,7 @@ export async function prefetchForSSR<R extends AnyServerRouter>(options: SSRPref
   const { router } = options
   const dialect = options.dialect ?? 'mizan'
   const queryClient = options.queryClient ?? new QueryClient()
-  const caller = createCaller(router, { ...options.caller, user: options.user ?? null, headers: options.headers }) as unknown as Record<
+  const caller = createCaller(router, { ...options.caller, user: options.user ?? null, headers: options.headers } as CallerContextOf<R>) as unknown as Record<
     string,
     ((input?: unknown) => Promise<unknown>) | undefined
   > & { $contextWire(name: string, params?: Record<string, unknown>): Promise<Record<string, unknown>> }
