@@ -31,4 +31,6 @@ export type {
 export type { WebSocketClientOptions } from './ws/socket-options.ts'
 export type { SocketLink } from './ws/realtime-types.ts'
 export { MizanError, isMizanError } from '../shared/errors.ts'
+export type { DeclaredError } from '../shared/errors.ts'
+export type { ErrorOf } from '../shared/types.ts'
 export type { InvalidateEntry, MergeEntry } from '../shared/protocol.ts'

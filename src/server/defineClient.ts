@@ -1,6 +1,7 @@
 import { checkStreamOptions } from './streaming/stream-rules.ts'
 import type { AnySchema, FunctionOptionFacts, SchemaArg, SchemaInput, SchemaOutput } from '../shared/types.ts'
 import type { AnyMiddleware, Middleware } from './middleware.ts'
+import type { ErrorSetLike } from './typed-errors.ts'
 
 /** The identity a server function sees. Apps extend it with their own fields. */
 export interface MizanUser {
@@ -51,6 +52,8 @@ export interface FunctionOptions {
   /** A view function: mounted at this path under the prefix, answers with a raw `Response`. */
   route?: string | undefined
   methods?: readonly string[]
+  /** The errors the handler may throw beside the protocol's own (`defineErrors`); the client's error type lists them. */
+  errors?: ErrorSetLike
 }
 
 /** Options of a plain function or mutation: it may invalidate or merge into contexts. */
@@ -115,6 +118,8 @@ export interface NormalizedOptions {
   outputOf?: (result: unknown) => unknown
   /** Middleware run around the handler, outermost first (`defineClient.use(...)`). */
   middleware?: readonly AnyMiddleware[]
+  /** The declared errors (`defineErrors`): any other declared error the function throws is an internal error. */
+  errors?: ErrorSetLike
 }
 
 /**
@@ -187,6 +192,10 @@ function defineFunction(options: object, handler: (input: never, ctx: never) => 
     ...(stream ? { stream } : {}),
   }
   if (chain.length) normalized.middleware = chain
+  if (raw.errors) {
+    if (typeof raw.errors !== 'object' || typeof raw.errors['~errors'] !== 'object') throw new TypeError('defineClient: `errors` must be a set from defineErrors()')
+    normalized.errors = raw.errors
+  }
   return {
     '~mizan': 'function',
     // Phantom: carries types only, never read at runtime.

@@ -5,6 +5,7 @@ import { coerceParam, validateMaybeSync, type ValidationOutcome } from './schema
 import { isResponse } from './is-response.ts'
 import { isStreamSource } from './streaming/stream-source.ts'
 import { runMiddleware } from './middleware.ts'
+import { undeclaredError } from './typed-errors.ts'
 
 /**
  * `'lax'` (default) converts args the way Pydantic's lax mode does ("2" → 2, "1_0" → 10,
@@ -160,7 +161,12 @@ function afterAuth(reg: RegisteredFunction, args: unknown, ctx: RequestContext<M
 
 /** The error a client may see for `error`: a `MizanError` as it is, anything else reported and hidden. */
 function clientFailure(reg: RegisteredFunction, error: unknown, report: ErrorReporter): MizanError {
-  if (error instanceof MizanError) return error
+  if (error instanceof MizanError) {
+    const undeclared = undeclaredError(error, reg.fn.options.errors)
+    if (undeclared === undefined) return error
+    report(new Error(undeclared, { cause: error }), { fn: reg.wireName })
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+  }
   report(error, { fn: reg.wireName })
   return new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
 }

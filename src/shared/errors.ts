@@ -25,6 +25,15 @@ export class MizanError<TCode extends ClientErrorCode = ClientErrorCode> extends
   }
 }
 
+/**
+ * A declared error (`defineErrors`) as a client receives it: a `MizanError` whose `code` is that
+ * code and whose `details` are what its schema produces. A type only: at runtime it is a `MizanError`.
+ */
+export interface DeclaredError<TCode extends string, TDetails> extends Omit<MizanError, 'code' | 'details'> {
+  readonly code: TCode
+  readonly details: TDetails
+}
+
 export function statusForCode(code: string): number {
   return Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code as ErrorCode] : Number(/^HTTP_(\d{3})$/.exec(code)?.[1] ?? 0)
 }

@@ -5,6 +5,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ServerFunction } from '../server/defineClient.ts'
+import type { DeclaredError, MizanError } from './errors.ts'
 
 export type AnySchema = StandardSchemaV1
 
@@ -213,6 +214,15 @@ export type InputOf<R extends AnyRouter, K extends keyof Defs<R>> = SchemaInput<
 export type OutputOf<R extends AnyRouter, K extends keyof Defs<R>> = ResultOf<TypesOf<Defs<R>[K]>>
 /** The output schema's parsed type, else what the handler returns, awaited. */
 export type ResultOf<T extends FunctionTypes> = T['options']['output'] extends SchemaArg ? SchemaOutput<T['options']['output']> : Awaited<T['result']>
+/**
+ * The errors a call of `K` may fail with: those its function declares (`errors: defineErrors(...)`),
+ * each with its code and `details` type, and any of the protocol's own (`MizanError`). A
+ * discriminated union: `if (error.code === 'OUT_OF_STOCK') error.details.sku`.
+ */
+export type ErrorOf<R extends AnyRouter, K extends keyof Defs<R>> = DeclaredErrorsOf<TypesOf<Defs<R>[K]>['options']['errors']> | MizanError
+type DeclaredErrorsOf<S> = S extends { readonly '~errors': infer E } ? { [C in keyof E & string]: DeclaredError<C, DetailsOf<E[C]>> }[keyof E & string] : never
+type DetailsOf<Spec> = Spec extends { readonly details: infer S } ? SchemaOutput<S> : undefined
+
 export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['options']['context'] & string
 
 type ObjectPart<T> = T extends object ? T : {}

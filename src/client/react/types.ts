@@ -9,6 +9,7 @@ import type {
   ContextBundle,
   ContextNames,
   ContextParams,
+  ErrorOf,
   HasRequiredParams,
   InputOf,
   OutputOf,
@@ -30,13 +31,13 @@ export type MutationVariables<TInput> =
 
 export type MizanMutationResult<R extends AnyRouter, K extends CallableKeys<R>> = UseMutationResult<
   OutputOf<R, K>,
-  MizanError,
+  ErrorOf<R, K>,
   MutationVariables<InputOf<R, K>>
 >
 
 export type MizanMutationOptions<R extends AnyRouter, K extends CallableKeys<R>> = UseMutationOptions<
   OutputOf<R, K>,
-  MizanError,
+  ErrorOf<R, K>,
   MutationVariables<InputOf<R, K>>
 > & { mutationKey: readonly ['mizan', 'call', string] }
 
@@ -55,11 +56,11 @@ export type MizanContextQueryOptions<R extends AnyRouter, C extends string> = Us
 
 export type MizanCallQueryOptions<R extends AnyRouter, K extends CallableKeys<R>> = UseQueryOptions<
   OutputOf<R, K>,
-  MizanError,
+  ErrorOf<R, K>,
   OutputOf<R, K>,
   CallQueryKey
 > &
-  QueryKeyWithDataTag<CallQueryKey, OutputOf<R, K>, MizanError>
+  QueryKeyWithDataTag<CallQueryKey, OutputOf<R, K>, ErrorOf<R, K>>
 
 export interface MizanQueryOptionsFactory<R extends AnyRouter> {
   context<C extends ContextNames<R>>(name: C, ...params: ContextParamsArgs<R, C>): MizanContextQueryOptions<R, C>

@@ -16,6 +16,7 @@ import {
   type IrChannel,
   type IrContext,
   type IrContextParam,
+  type IrDeclaredError,
   type IrDocument,
   type IrField,
   type IrFormRole,
@@ -152,6 +153,28 @@ function describe(reg: RegisteredFunction, camel: string, form: FormRole | undef
   return { hasInput: params.length > 0, params, outputNullable }
 }
 
+/** A function's declared errors (`defineErrors`), each `details` schema bound as `<camel><Code>Details`. */
+function declaredErrors(reg: RegisteredFunction, camel: string, types: NamedTypes): IrDeclaredError[] {
+  const specs = reg.fn.options.errors?.['~errors']
+  if (!specs) return []
+  const out: IrDeclaredError[] = []
+  for (const [code, spec] of Object.entries(specs)) {
+    const error: IrDeclaredError = { code, status: spec.status ?? 400 }
+    if (spec.details) {
+      const where = `'${reg.wireName}' error ${code}`
+      const name = `${camel}${irPascal(code.toLowerCase())}Details`
+      const json = jsonSchemaOf(spec.details as AnySchema, where)
+      const reader = new ShapeReader(json, name, types, where)
+      const struct = reader.structOf(json)
+      if (struct) types.bind({ name, kind: 'struct', fields: reader.fields(struct, name) }, where)
+      else types.bind({ name, kind: 'alias', shape: reader.shape(json, name) }, where)
+      error.details = name
+    }
+    out.push(error)
+  }
+  return byName(out.map((e) => ({ ...e, name: e.code }))).map(({ name: _name, ...e }) => e)
+}
+
 /** `affects` may name a function; the IR only names contexts, so a member stands for its context. */
 function affectedContexts(reg: RegisteredFunction, router: ExportableRouter): string[] {
   const out: string[] = []
@@ -258,6 +281,8 @@ export function buildIr(router: ExportableRouter, options: ExportIrOptions = {})
     if (context) entry.context = context
     if (form) entry.form = form.form === undefined ? { role: form.role } : { name: form.form, role: form.role }
     if (options.policies) Object.assign(entry, policyOf(reg))
+    const errors = declaredErrors(reg, camel, types)
+    if (errors.length) entry.errors = errors
     functions.push(entry)
   }
   const channels = byName([...channelSchemas(router, options)].map(([name, schemas]) => channelEntry(name, schemas, types)))

@@ -50,6 +50,15 @@ export interface IrFunction {
   auth?: 'required' | 'staff' | 'superuser'
   rev?: number
   cache?: number | boolean
+  /** Errors the function declares (`defineErrors`), a Mizan-TS extension: the reference declares none. */
+  errors?: IrDeclaredError[]
+}
+
+export interface IrDeclaredError {
+  code: string
+  status: number
+  /** The type of its `details`, when it has a schema. */
+  details?: string
 }
 
 export interface IrContextParam {
@@ -192,6 +201,11 @@ function renderFunction(fn: IrFunction): string[] {
   if (fn.auth !== undefined) out.push(`    auth ${kdlString(fn.auth)}`)
   if (fn.rev !== undefined) out.push(`    rev ${fn.rev}`)
   if (fn.cache !== undefined) out.push(`    cache ${typeof fn.cache === 'boolean' ? kdlBool(fn.cache) : fn.cache}`)
+  for (const error of fn.errors ?? []) {
+    out.push(`    error ${kdlString(error.code)} {`, `        status ${error.status}`)
+    if (error.details !== undefined) out.push(`        details ${kdlString(error.details)}`)
+    out.push('    }')
+  }
   out.push('}')
   return out
 }

@@ -6,6 +6,7 @@ import type {
   IrChannel,
   IrContext,
   IrContextParam,
+  IrDeclaredError,
   IrDocument,
   IrField,
   IrFunction,
@@ -141,12 +142,28 @@ function readFunction(node: KdlNode): IrFunction {
       case 'cache':
         fn.cache = typeof child.args[0] === 'boolean' ? flag(child) : wholeNumber(child)
         break
+      case 'error':
+        ;(fn.errors ??= []).push(readDeclaredError(child))
+        break
       default:
         fail(child, 'unknown function property')
     }
   }
   if (!fn.camel || !fn.output) fail(node, "a function needs 'camel' and 'output'")
   return fn
+}
+
+function readDeclaredError(node: KdlNode): IrDeclaredError {
+  const error: IrDeclaredError = { code: text(node), status: 400 }
+  for (const child of node.children) {
+    if (child.name === 'status') {
+      const status = child.args[0]
+      if (typeof status !== 'number' || !Number.isInteger(status)) fail(child, 'an error status is an integer')
+      error.status = status as number
+    } else if (child.name === 'details') error.details = text(child)
+    else fail(child, 'unknown error property')
+  }
+  return error
 }
 
 function readParam(node: KdlNode): IrContextParam {

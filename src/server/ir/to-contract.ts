@@ -188,6 +188,10 @@ class ContractWriter {
     if (fn.transport === 'websocket') parts.push('websocket: true')
     if (extra.private) parts.push('private: true')
     parts.push(...policyParts(this.options.policies?.[fn.name] ?? policyOfIr(fn)))
+    if (fn.errors?.length) {
+      const specs = fn.errors.map((e) => `${e.code}: { status: ${e.status}${e.details ? `, details: ${this.constOf(e.details)}` : ''} }`)
+      parts.push(`errors: defineErrors({ ${specs.join(', ')} })`)
+    }
     return `declareClient(${parts.length ? `{ ${parts.join(', ')} }` : '{}'})`
   }
 
@@ -256,7 +260,7 @@ export function irToContract(doc: IrDocument, options: ContractOptions = {}): st
   const writer = new ContractWriter(doc, options)
   const uses = (name: string, code: string[]) => code.some((line) => line.includes(`${name}(`))
   const router = writer.routerSection()
-  const imports = ['createRouter', 'declareClient', 'declareForm'].filter((n) => n === 'createRouter' || uses(n, router))
+  const imports = ['createRouter', 'declareClient', 'declareForm', 'defineErrors'].filter((n) => n === 'createRouter' || uses(n, router))
   const channels = writer.channelSection()
   const blocks = [
     [
