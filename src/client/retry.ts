@@ -9,9 +9,11 @@ export function backoffDelay(attempt: number, baseDelayMs: number): number {
 }
 
 /**
- * Context reads: `attempt` again, `retry.context` times (default 2) with backoff, after a failure
- * worth another try: no answer at all, or a server failure that may pass (5xx, but not 501:
- * "not implemented" will not change on the next attempt).
+ * Context reads: `attempt` again, `retry.context` times (default 2), after a failure worth
+ * another try: no answer at all or a server failure that may pass (5xx, but not 501: "not
+ * implemented" will not change on the next attempt), with backoff; or a rate limit (RATE_LIMITED,
+ * 429), after the wait its envelope names (`details.retryAfter` seconds, what `Retry-After` says
+ * over HTTP) when that is at most 10 s. Calls never come here: a call may have side effects.
  */
 export async function withRetry<T>(attempt: () => Promise<T>, retry: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
   const { context: retries = 2, baseDelayMs = 200 } = retry
@@ -19,9 +21,11 @@ export async function withRetry<T>(attempt: () => Promise<T>, retry: RetryOption
     try {
       return await attempt()
     } catch (error) {
-      const { code, status } = error as MizanError
-      if (tries >= retries || (code !== 'NETWORK_ERROR' && !(status >= 500 && status !== 501))) throw error
-      await abortable(() => new Promise((resolve) => setTimeout(resolve, backoffDelay(tries, baseDelayMs))), signal)
+      const { code, status, details } = error as MizanError
+      // NaN (never ≤ 1e4, and falsy) unless the error names a wait, as RATE_LIMITED does.
+      const wait = (details?.['retryAfter'] as number) * 1e3
+      if (tries >= retries || !(wait <= 1e4 || code === 'NETWORK_ERROR' || (status > 499 && status !== 501))) throw error
+      await abortable(() => new Promise((resolve) => setTimeout(resolve, wait || backoffDelay(tries, baseDelayMs))), signal)
     }
   }
 }

@@ -30,7 +30,8 @@ export function envelopeOf(error: MizanError): FlatErrorEnvelope {
 }
 
 export function errorResponse(error: MizanError, status = error.status): WireResponse {
-  return jsonResponse(status, envelopeOf(error))
+  const retryAfter = error.code === 'RATE_LIMITED' ? error.details?.['retryAfter'] : undefined
+  return jsonResponse(status, envelopeOf(error), typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : undefined)
 }
 
 export function parseCookies(header: string | null): Record<string, string> {

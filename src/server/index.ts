@@ -47,6 +47,8 @@ export type { MwtClaims, MwtIdentity, MwtOptions, MwtSubject } from './auth/mwt.
 export { mwtObtain } from './auth/mwt-obtain.ts'
 export { MemoryCache } from './cache/backend.ts'
 export type { MemoryCacheOptions } from './cache/memory-cache.ts'
+export { rateLimit, clientAddress, MemoryRateLimitStore } from './rate-limit/rate-limit.ts'
+export type { RateLimitContext, RateLimitOptions, RateLimitOutcome, RateLimitRule, RateLimitStore, SlidingWindowRule, TokenBucketRule } from './rate-limit/rate-limit.ts'
 export type { CacheBackend } from './cache/backend.ts'
 // RedisCache has its own entry point, mizan-ts/cache/redis (as RedisBus has mizan-ts/channels/redis):
 // exported here, it made every app load ioredis, and its typings cost every type-check of this entry.

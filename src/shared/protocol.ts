@@ -18,7 +18,14 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS
 
 /** Codes a client can see: the server's own, plus `HTTP_<status>` for non-protocol failures. */
-export type ClientErrorCode = ErrorCode | `HTTP_${number}` | 'NETWORK_ERROR' | 'ABORTED' | 'INVALID_RESPONSE'
+export type ClientErrorCode = ErrorCode | ExtensionErrorCode | `HTTP_${number}` | 'NETWORK_ERROR' | 'ABORTED' | 'INVALID_RESPONSE'
+
+/**
+ * Mizan-TS's own codes beyond the reference's: `RATE_LIMITED` (429, from `rateLimit`) carries
+ * `details.retryAfter` in seconds, and `Retry-After` over HTTP. (Not in `ERROR_STATUS`, so the
+ * client bundle does not carry it: the server always sends the status.)
+ */
+export type ExtensionErrorCode = 'RATE_LIMITED'
 
 export const METHOD_NOT_ALLOWED_STATUS = 405
 

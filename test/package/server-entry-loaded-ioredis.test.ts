@@ -10,7 +10,7 @@ import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
-const REDIS_ENTRIES = new Set(['./cache/redis', './channels/redis'])
+const REDIS_ENTRIES = new Set(['./cache/redis', './channels/redis', './rate-limit/redis'])
 const manifest = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { exports: Record<string, { default: string }> }
 
 /** The packages an entry's module graph reaches, imports of types included (a superset of what it loads). */
