@@ -86,6 +86,28 @@ describe('middleware types', () => {
   })
 })
 
+describe('context policies', () => {
+  it("a context's authorize sees the app's context", () => {
+    const pageTitle = mizan.defineClient({ context: 'page', input: z.object({ slug: z.string() }) }, () => 'title')
+    mizan.createRouter(
+      { pageTitle },
+      {
+        contexts: {
+          page: {
+            authorize: (params, ctx) => {
+              expectTypeOf(params.slug).toEqualTypeOf<string>()
+              expectTypeOf(ctx.user).toEqualTypeOf<AppUser | null>()
+              // @ts-expect-error the app's context has no such key
+              void ctx.db
+              return ctx.flags.has(params.slug) && ctx.tenant !== 'blocked'
+            },
+          },
+        },
+      },
+    )
+  })
+})
+
 describe('createCaller types', () => {
   const router = mizan.createRouter({ hello: mizan.defineClient({}, (_input, ctx) => ctx.tenant) })
 
