@@ -3,7 +3,10 @@ import { isRedisClient, type RedisClient } from '../redis-client.ts'
 import { BusUnavailableError, TopicTable, type BusHealthListener, type BusListener, type ChannelBus } from './bus.ts'
 
 export interface RedisBusOptions {
-  /** A URL (`redis://127.0.0.1:6379`), ioredis options, or a client (ioredis 5 or 6) to publish with. Default: localhost. */
+  /**
+   * A URL (`redis://127.0.0.1:6379`), ioredis options, or a client (ioredis 5 or 6) to publish with. Default: localhost.
+   * Connections the bus makes retry at most every 500 ms unless the options say otherwise; a given client keeps its own `retryStrategy`.
+   */
   redis?: string | RedisOptions | RedisClient
   onError?: (error: unknown) => void
 }
@@ -42,7 +45,9 @@ export class RedisBus implements ChannelBus {
       this.publisher = given
       this.ownsPublisher = false
     } else {
-      this.publisher = typeof given === 'string' ? new Redis(given) : new Redis(given ?? {})
+      // Retries every 500 ms at most (ioredis's default backs off to 2 s): the bus is back, and its watchers resynced, soon after Redis is.
+      const retry = { retryStrategy: (times: number) => Math.min(times * 50, 500) }
+      this.publisher = typeof given === 'string' ? new Redis(given, retry) : new Redis({ ...retry, ...given })
       this.ownsPublisher = true
       this.publisher.on('error', (error) => this.connectionError(error))
     }
