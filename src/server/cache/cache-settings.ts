@@ -16,6 +16,18 @@ export type CacheOption = (Omit<ContextCacheOptions, 'secret'> & { secret?: stri
  * loads ioredis unless the environment asks for Redis.
  */
 function redisFromEnv(url: string): CacheBackend {
+  // One backend per URL: the HTTP handler and the WebSocket adapter share it, and with it the
+  // purges an outage made them lose (context-cache.ts keeps those per backend).
+  const known = envBackends.get(url)
+  if (known) return known
+  const made = lazyRedis(url)
+  envBackends.set(url, made)
+  return made
+}
+
+const envBackends = new Map<string, CacheBackend>()
+
+function lazyRedis(url: string): CacheBackend {
   let loaded: Promise<CacheBackend> | undefined
   const backend = () =>
     (loaded ??= import(/* @vite-ignore */ ['mizan-ts', 'cache', 'redis'].join('/')).then(

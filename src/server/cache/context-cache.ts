@@ -38,6 +38,7 @@ export interface CacheRead {
 }
 
 const freshToken = () => randomBytes(8).toString('hex')
+const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
 const STAMP_END = '\n'
 
 /**
@@ -52,11 +53,16 @@ export class ContextCache {
   /**
    * Contexts a mutation could not purge while the backend was away. If it comes back with its
    * data (a network blip, a persistent Redis), their old bundles must not be served: the purge
-   * is replayed, broadly, before the context is read from the cache again.
+   * is replayed, broadly, before the context is read from the cache again. Kept per backend, not
+   * per ContextCache: the HTTP handler, the WebSocket adapter and callers of one process each
+   * make their own, and a purge one of them lost must hold for all of them.
    */
-  private readonly unpurged = new Map<string, RegisteredContext>()
+  private readonly unpurged: Map<string, RegisteredContext>
 
   constructor(private readonly options: ContextCacheOptions) {
+    let lost = unpurgedByBackend.get(options.backend)
+    if (!lost) unpurgedByBackend.set(options.backend, (lost = new Map()))
+    this.unpurged = lost
     this.mode = options.keys ?? 'mizan'
     if (this.mode !== 'mizan' && this.mode !== 'python') throw new TypeError(`cache.keys must be 'mizan' or 'python', not ${String(options.keys)}`)
   }

@@ -188,3 +188,38 @@ describe('finding 6: a broad purge is a SCAN of the whole keyspace', () => {
     }
   }, 30_000)
 })
+
+describe('purges lost to an outage, across the adapters of one process', () => {
+  it('a purge the HTTP handler lost is replayed before the WebSocket adapter serves the context from the cache', async () => {
+    const db = createDb([1, 2])
+    const memory = new MemoryCache()
+    let blip = false
+    const failing = <T>(run: () => Promise<T>) => (blip ? Promise.reject(new Error('connection lost')) : run())
+    const flaky: CacheBackend = {
+      get: (key) => memory.get(key),
+      getMany: (keys) => memory.getMany(keys),
+      set: (key, value, ttl) => memory.set(key, value, ttl),
+      setAbsent: (keys, values, ttl) => memory.setAbsent(keys, values, ttl),
+      setAll: (keys, values, ttl) => failing(() => memory.setAll(keys, values, ttl)),
+      delete: (key) => failing(() => memory.delete(key)),
+      deleteByPrefix: (prefix) => failing(() => memory.deleteByPrefix(prefix)),
+      clear: () => memory.clear(),
+    }
+    const options = { csrf: false as const, onError: () => {}, resolveUser: boardUserResolver(db), cache: { backend: flaky, secret: 'findings', log: () => {} } }
+    const server = await startServer(buildBoardRouter(db), options, options)
+    const socket = await FrameClient.connect(server.wsUrl, { 'x-user': '2' })
+    try {
+      const read = () => socket.request({ action: 'ctx', id: 'r', context: 'board', params: { board_id: 1 } })
+      await read()
+      await read()
+      blip = true
+      const res = await fetch(`${server.url}/api/mizan/call/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': '1' }, body: JSON.stringify({ fn: 'add_task', args: { board_id: 1, title: 'during the blip' } }) })
+      expect(res.status).toBe(200)
+      blip = false
+      expect((await read()).data['board_tasks']).toEqual(['during the blip'])
+    } finally {
+      socket.socket.close()
+      await server.close()
+    }
+  })
+})

@@ -45,7 +45,7 @@ const read: fc.Arbitrary<Read> = fc.record({
 }).chain((r) =>
   r.context === 'board' ? boardQuery.map((query) => ({ ...r, query: query as Record<string, string> }))
   : r.context === 'profile' ? userKey.map((id) => ({ ...r, query: { user_id: id } }))
-  : r.context === 'feed' ? fc.option(board.map(String), { nil: undefined }).map((id) => ({ ...r, query: id === undefined ? {} : { board_id: id } }))
+  : r.context === 'feed' ? fc.option(board.map(String), { nil: undefined }).map((id) => ({ ...r, query: (id === undefined ? {} : { board_id: id }) as Record<string, string> }))
   : fc.constant(r),
 )
 
