@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { createMizan, MizanError } from '../../../src/server/index.ts'
-import { endSession, startSession, type DemoUser } from './session.ts'
+import { signIn, signOut, type DemoUser } from './session.ts'
 import { ContactSchema } from '../shared/contact-form.ts'
 import { memberByUsername, members, messages, notes, posts } from './store.ts'
 
@@ -86,27 +86,27 @@ export const renameUser = defineClient(
 /** Only for signed-in callers: anonymous calls fail with UNAUTHORIZED before this runs. */
 export const myNotes = defineClient({ auth: true, output: z.array(z.string()) }, (_input, ctx) => notes.get(ctx.user!.id) ?? [])
 
-// Signing in and out sets the session cookie through ctx.responseHeaders; `affects: 'global'`
-// makes every client refetch the current user.
+// Signing in and out goes through Better Auth (./session.ts), whose cookie comes back through
+// ctx.responseHeaders; `affects: 'global'` makes every client refetch the current user.
 export const login = defineClient(
-  { affects: 'global', input: z.object({ username: z.string().trim().min(1, 'Pick a user') }), output: SessionUser },
-  ({ username }, ctx) => {
+  {
+    affects: 'global',
+    input: z.object({ username: z.string().trim().min(1, 'Pick a user'), password: z.string().min(1, 'Enter the password') }),
+    output: SessionUser,
+  },
+  async ({ username, password }, ctx) => {
     const member = memberByUsername(username)
     if (!member) {
       throw new MizanError('VALIDATION_ERROR', 'Unknown user', { details: { fields: { username: [`No user named '${username}'`] } } })
     }
-    ctx.responseHeaders.append('Set-Cookie', startSession(ctx.headers, member))
+    await signIn(member, password, ctx.responseHeaders)
     return { id: member.id, username: member.username, name: member.name }
   },
 )
 
-export const logout = defineClient(
-  { affects: 'global', output: z.object({ ok: z.boolean() }) },
-  (_input, ctx) => {
-    ctx.responseHeaders.append('Set-Cookie', endSession(ctx.headers))
-    return { ok: true }
-  },
-)
+export const logout = defineClient({ affects: 'global', output: z.object({ ok: z.boolean() }) }, async (input, ctx) => ({
+  ok: (await signOut(input, ctx)).signedOut,
+}))
 
 export const echo = defineClient(
   { input: z.object({ text: z.string().max(200) }), output: z.object({ message: z.string(), at: z.string() }) },

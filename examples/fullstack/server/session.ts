@@ -1,38 +1,37 @@
 /**
- * Cookie session plumbing shared by `main.ts` (who is calling) and the `login`/`logout`
- * functions (which set and clear the cookie).
+ * Who is calling, from Better Auth's session cookie (`betterAuthUser`), as the demo store's
+ * member: the store is keyed by member id, Better Auth by its own user id, and the email links
+ * the two.
  */
-import { closeSession, openSession, sessionMember, type Member } from './store.ts'
-
-export const SESSION_COOKIE = 'demo_session'
+import { MizanError } from '../../../src/shared/errors.ts'
+import { betterAuthSignOut, betterAuthUser } from '../../../src/server/auth/better-auth.ts'
+import { accountsReady, auth, emailOf } from './auth.ts'
+import { memberByUsername, type Member } from './store.ts'
 
 export interface DemoUser {
   id: number
   username: string
 }
 
-export function readSessionId(headers: Headers): string | undefined {
-  for (const part of (headers.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim()
-  }
-  return undefined
-}
+const sessionUser = betterAuthUser(auth)
 
-/** The `resolveUser` of the dispatcher: an unknown or stale cookie is simply anonymous. */
-export function userFromHeaders(headers: Headers): DemoUser | null {
-  const member = sessionMember(readSessionId(headers))
+/** The `resolveUser` of the dispatcher, the socket and SSR: no session, or an unknown one, is anonymous. */
+export async function userFromHeaders(headers: Headers): Promise<DemoUser | null> {
+  await accountsReady
+  const user = await sessionUser({ headers } as Parameters<typeof sessionUser>[0])
+  const member = user ? memberByUsername(user.email.replace(/@example\.com$/, '')) : undefined
   return member ? { id: member.id, username: member.username } : null
 }
 
-/** HttpOnly so page scripts never see it; SameSite=Lax plus Mizan's CSRF check guard POSTs. */
-export function startSession(headers: Headers, member: Member): string {
-  closeSession(readSessionId(headers))
-  const sid = openSession(member.id)
-  return `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400`
+/** Signs in through Better Auth and passes its session cookie on to the browser. */
+export async function signIn(member: Member, password: string, responseHeaders: Headers): Promise<void> {
+  await accountsReady
+  const response = await auth.api.signInEmail({ body: { email: emailOf(member.username), password }, asResponse: true })
+  if (!response.ok) {
+    throw new MizanError('VALIDATION_ERROR', 'Wrong password', { details: { fields: { password: ['Wrong password'] } } })
+  }
+  for (const cookie of response.headers.getSetCookie()) responseHeaders.append('Set-Cookie', cookie)
 }
 
-export function endSession(headers: Headers): string {
-  closeSession(readSessionId(headers))
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`
-}
+/** Ends the Better Auth session (it is deleted from its store) and clears the cookie. */
+export const signOut = betterAuthSignOut(auth)

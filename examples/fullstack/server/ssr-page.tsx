@@ -24,7 +24,7 @@ function headersOf(req: IncomingMessage): Headers {
 export async function renderSsrPage(req: IncomingMessage, res: ServerResponse, distDir: string): Promise<void> {
   const template = await readFile(join(distDir, 'ssr.html'), 'utf8')
   const headers = headersOf(req)
-  const user = userFromHeaders(headers)
+  const user = await userFromHeaders(headers)
   const props: SsrProps = { userId: user?.id ?? 1 }
   const page = await prefetchForSSR({
     router,

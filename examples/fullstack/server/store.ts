@@ -2,8 +2,6 @@
  * The example's whole "database": plain maps in memory, so `npm start` needs no Redis,
  * no SQL and no setup. Restarting the server resets everything.
  */
-import { randomBytes } from 'node:crypto'
-
 export interface Member {
   id: number
   username: string
@@ -57,25 +55,4 @@ export const messages = new Map<number, Message[]>([
 export function memberByUsername(username: string): Member | undefined {
   for (const m of members.values()) if (m.username === username) return m
   return undefined
-}
-
-/**
- * Session id → member id. The id is an unguessable random token kept in an HttpOnly
- * cookie, so page scripts cannot read it and a forged username cookie proves nothing.
- */
-const sessions = new Map<string, number>()
-
-export function openSession(memberId: number): string {
-  const sid = randomBytes(24).toString('base64url')
-  sessions.set(sid, memberId)
-  return sid
-}
-
-export function closeSession(sid: string | undefined): void {
-  if (sid) sessions.delete(sid)
-}
-
-export function sessionMember(sid: string | undefined): Member | undefined {
-  const id = sid ? sessions.get(sid) : undefined
-  return id === undefined ? undefined : members.get(id)
 }
