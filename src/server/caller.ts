@@ -3,9 +3,12 @@ import type { AnyRouter, CallArgs, ContextBundle, ContextNames, ContextParams, I
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { authorizeContextRead, memberParams } from './context-access.ts'
 import { executeFunction, type ErrorReporter } from './execute.ts'
+import { cacheUserId, ContextCache, type ContextCacheOptions } from './cache/context-cache.ts'
+import { assembleBundle } from './dispatch-core.ts'
+import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import { assignAppContext } from './app-context.ts'
 import type { MizanRequest } from './dispatch-types.ts'
-import type { AnyServerRouter, Router } from './router.ts'
+import type { AnyServerRouter, RegisteredFunction, Router } from './router.ts'
 
 export interface CallerContext<TUser extends MizanUser = MizanUser, TCtx extends object = object> {
   user?: TUser | null
@@ -18,6 +21,12 @@ export interface CallerContext<TUser extends MizanUser = MizanUser, TCtx extends
    * it, the router's factory runs once for this caller, on a request made of `headers`.
    */
   context?: TCtx
+  /**
+   * The origin cache the HTTP handler uses (its `cache` option, same backend and secret): bundles
+   * are then read through it under the same keys, as the wire JSON HTTP serves, and calls purge
+   * what they invalidate or merge into, as over HTTP. Without it, nothing is cached.
+   */
+  cache?: ContextCacheOptions
 }
 
 /** The user and context types a router was defined with (`createMizan<User>().withContext(...)`). */
@@ -64,14 +73,32 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
       return base
     })())
 
+  const cache = context.cache ? new ContextCache(context.cache) : undefined
+
   async function bundle(name: string, params: Record<string, unknown> = {}, keyed: 'key' | 'wire') {
     const ctxDef = router.contexts.get(name)
     if (!ctxDef) throw new MizanError('NOT_FOUND', `Context '${name}' not found`)
     const ctx = await contextReady()
     // The same checks as an HTTP or WebSocket read: members' auth, params, the context's authorize.
-    await authorizeContextRead(ctxDef, params, ctx, { report })
-    const values = await Promise.all(ctxDef.members.map((member) => executeFunction(member, memberParams(member, params), ctx, report)))
-    return Object.fromEntries(ctxDef.members.map((m, i) => [keyed === 'key' ? m.key : m.wireName, values[i]]))
+    const read = await authorizeContextRead(ctxDef, params, ctx, { report })
+    const values = () => Promise.all(ctxDef.members.map((member) => executeFunction(member, memberParams(member, params), ctx, report)))
+    if (!cache) {
+      const computed = await values()
+      return Object.fromEntries(ctxDef.members.map((m, i) => [keyed === 'key' ? m.key : m.wireName, computed[i]]))
+    }
+    const compute = async () => JSON.stringify(assembleBundle(ctxDef, (await values()).map((value) => ({ ok: true as const, value }))))
+    const wire = JSON.parse((await cache.fetch(ctxDef, { params: read.params, raw: params }, cacheUserId(ctx.user), compute)).body) as Record<string, unknown>
+    return keyed === 'wire' ? wire : Object.fromEntries(ctxDef.members.map((m) => [m.key, wire[m.wireName]]))
+  }
+
+  /** A call, and with a cache the purge HTTP would make for it (none for a refused form submit). */
+  async function call(reg: RegisteredFunction, input: unknown): Promise<unknown> {
+    const ctx = await contextReady()
+    const result = await executeFunction(reg, input, ctx, report)
+    if (!cache || (reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined)) return result
+    const entries = [...resolveInvalidation(router, reg, input), ...resolveMerges(router, reg, input, result)]
+    if (entries.length) await cache.purge(router, entries, cacheUserId(ctx.user))
+    return result
   }
 
   return new Proxy({} as Caller<R>, {
@@ -81,7 +108,7 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
       if (typeof prop !== 'string') return undefined
       const reg = byKey.get(prop)
       if (!reg) return undefined
-      return async (input?: unknown) => executeFunction(reg, input, await contextReady(), report)
+      return (input?: unknown) => call(reg, input)
     },
   })
 }

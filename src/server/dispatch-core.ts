@@ -8,7 +8,7 @@ import superjson from 'superjson'
 import { MizanError } from '../shared/errors.ts'
 import type { CallSuccessBody, InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
 import { resolveCacheOptions } from './cache/cache-settings.ts'
-import { ContextCache, type CacheOutcome } from './cache/context-cache.ts'
+import { cacheUserId, ContextCache, type CacheOutcome } from './cache/context-cache.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
 import { executeFunction, executeMaybeSync, type ErrorReporter } from './execute.ts'
@@ -245,12 +245,13 @@ function contextOf(req: MizanRequest, user: MizanUser | null, routeParams: Recor
   return new HandlerContext(req, user, routeParams)
 }
 
-type Settled = { ok: true; value: unknown } | { ok: false; error: unknown }
+export type Settled = { ok: true; value: unknown } | { ok: false; error: unknown }
 
 /** Members in wire-name order, worked out once per context. */
 const bundleOrder = new WeakMap<RegisteredContext, readonly (readonly [string, number])[]>()
 
-function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<string, unknown> {
+/** The bundle as HTTP serves (and caches) it: members in wire-name order, a Response as `null`. */
+export function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<string, unknown> {
   for (const outcome of settled) if (!outcome.ok) throw outcome.error
   let order = bundleOrder.get(ctxDef)
   if (!order) {
@@ -266,10 +267,8 @@ function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): Record<s
   return bundle
 }
 
-/** Cache entries are scoped to the user whenever there is one: any id, `0` and `''` included, is a user. */
 function userIdOf(ctx: RequestContext<MizanUser>): string | null {
-  const id = ctx.user?.id
-  return id === undefined || id === null ? null : String(id)
+  return cacheUserId(ctx.user)
 }
 
 function deserializeArgs(json: unknown, meta: unknown): unknown {

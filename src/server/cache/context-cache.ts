@@ -37,6 +37,12 @@ export interface CacheRead {
   raw: Record<string, unknown>
 }
 
+/** Cache entries are scoped to the user whenever there is one: any id, `0` and `''` included, is a user. */
+export function cacheUserId(user: { id?: unknown } | null | undefined): string | null {
+  const id = user?.id
+  return id === undefined || id === null ? null : String(id)
+}
+
 const freshToken = () => randomBytes(8).toString('hex')
 const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
 const STAMP_END = '\n'
