@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
 import { MemoryCache, type CacheBackend } from '../../../src/server/cache/backend.ts'
 import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
+import { ChannelHub } from '../../../src/server/channels/hub.ts'
 import { FrameClient, startServer } from '../../ws/helpers.ts'
 import { boardUserResolver, buildBoardRouter, createDb, type BoardDb } from './board-app.ts'
 import { PrivateRedis } from './redis-server.ts'
@@ -219,6 +220,30 @@ describe('purges lost to an outage, across the adapters of one process', () => {
       expect((await read()).data['board_tasks']).toEqual(['during the blip'])
     } finally {
       socket.socket.close()
+      await server.close()
+    }
+  })
+})
+
+describe('finding 1 with live invalidation on: the refetch a push asks for is fresh', () => {
+  it('user 2 is told to refetch and is served the new list, not the cached one', async () => {
+    const db = createDb([1, 2])
+    const hub = new ChannelHub()
+    const options = { csrf: false as const, onError: () => {}, hub, liveInvalidation: true, resolveUser: boardUserResolver(db), cache: { backend: new MemoryCache(), secret: 'findings' } }
+    const server = await startServer(buildBoardRouter(db), options, { ...options, onInvalidate: hub.invalidated })
+    const two = await FrameClient.connect(server.wsUrl, { 'x-user': '2' })
+    try {
+      expect(await two.request({ action: 'watch', context: 'board', params: { board_id: 1 } })).toMatchObject({ watching: true })
+      const read = (id: string) => two.request({ action: 'ctx', id, context: 'board', params: { board_id: 1 } })
+      expect((await read('a')).data['board_tasks']).toEqual([])
+      expect((await read('b')).data['board_tasks']).toEqual([])
+      const res = await fetch(`${server.url}/api/mizan/call/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': '1' }, body: JSON.stringify({ fn: 'add_task', args: { board_id: 1, title: 'pushed' } }) })
+      expect(res.status).toBe(200)
+      const push = await two.nextWhere((frame: { type?: string }) => frame.type === 'invalidate')
+      expect(push.invalidate).toContainEqual({ context: 'board', params: { board_id: 1 } })
+      expect((await read('c')).data['board_tasks']).toEqual(['pushed'])
+    } finally {
+      two.socket.close()
       await server.close()
     }
   })
