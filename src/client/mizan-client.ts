@@ -10,6 +10,7 @@ import {
   type MergeEntry,
 } from '../shared/protocol.ts'
 import type { AnyRouter } from '../shared/types.ts'
+import { trimTrailingSlashes } from '../shared/trim-slashes.ts'
 import { createCookieStore } from '#client-cookies'
 import { abortedError, errorFromBody, invalidResponse, networkError } from './errors.ts'
 import type { MizanClientOptions, OptionsArgs } from './options.ts'
@@ -46,7 +47,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   if (transport && transport !== 'http' && !connect) throw new Error("Mizan: transport needs websocket.connect (webSocketTransport, 'mizan-ts/client/ws')")
   // The dialect's spelling as DIALECTS writes it (test/client/plugins.test.tsx checks the two agree).
   const Dialect = dialect[0]!.toUpperCase() + dialect.slice(1)
-  const baseUrl = (options.baseUrl ?? `/api/${dialect}`).replace(/\/+$/, '')
+  const baseUrl = trimTrailingSlashes(options.baseUrl ?? `/api/${dialect}`)
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
   // 128 random bits, as four decimal numbers. Live invalidation uses it to spare this client's
   // socket its own changes, so it goes on every call only when the client has a socket at all.

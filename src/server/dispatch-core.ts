@@ -62,8 +62,20 @@ export interface DispatchCoreParts {
 
 export const defaultReporter: ErrorReporter = (error, where) => console.error(`[mizan] ${where.fn}:`, error)
 
+/** The app's `onError`, kept from throwing: it runs inside catch blocks and callbacks where a throw would go unhandled. */
+export function safeReporter(onError: ErrorReporter | undefined): ErrorReporter {
+  if (!onError) return defaultReporter
+  return (error, where) => {
+    try {
+      onError(error, where)
+    } catch (failure) {
+      defaultReporter(failure, { fn: `onError while reporting ${where.fn}` })
+    }
+  }
+}
+
 export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser>): DispatchCoreParts {
-  const report = options.onError ?? defaultReporter
+  const report = safeReporter(options.onError)
   const timeoutMs = options.timeoutMs ?? 30_000
   const cacheOptions = resolveCacheOptions(options.cache, options.dialect)
   const cache = cacheOptions ? new ContextCache(cacheOptions) : undefined

@@ -33,6 +33,12 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   csrf?: 'always' | 'cookie' | false
   /** Name missing functions in NOT_FOUND messages. */
   debug?: boolean
+  /**
+   * How a call to a `private: true` function is answered: `'forbidden'` (default, as the
+   * reference: 403 "not client-callable") or `'not-found'`, the same answer as an unknown name,
+   * so that private names cannot be enumerated.
+   */
+  privateFunctions?: 'forbidden' | 'not-found'
   /** How JSON args meet the schema: `'lax'` (default, as the reference) or `'strict'`. See `Coercion`. */
   coercion?: Coercion
   /**

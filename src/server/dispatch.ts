@@ -8,6 +8,7 @@ import { MizanError } from '../shared/errors.ts'
 import { formatInvalidateHeader } from '../shared/invalidate-header.ts'
 import { DIALECTS, ROUTES, SUPERJSON_HEADER } from '../shared/protocol.ts'
 import { BATCH_ROUTE, FEATURES_HEADER } from '../shared/extensions.ts'
+import { trimTrailingSlashes } from '../shared/trim-slashes.ts'
 import { createCsrfCheck, SAFE_METHODS, sessionResponse } from './csrf-session.ts'
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { createDispatchCore, RESPONSE_HEADERS, type DispatchCore, type Invocation } from './dispatch-core.ts'
@@ -46,15 +47,16 @@ export interface Dispatcher {
 
 export function createDispatcher<TUser extends MizanUser>(router: AnyServerRouter, options: DispatchOptions<TUser> = {}): Dispatcher {
   const spelling = DIALECTS[options.dialect ?? 'mizan']
-  const prefix = (options.prefix ?? spelling.prefix).replace(/\/+$/, '')
+  const prefix = trimTrailingSlashes(options.prefix ?? spelling.prefix)
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxJsonDepth = options.maxJsonDepth ?? 64
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
   const csrfFailure = createCsrfCheck(options.csrf, spelling.tokenHeader)
   const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
 
-  function notFoundMessage(name: string): string {
-    return options.debug ? `Function '${name}' not found` : 'Function not found'
+  function notFoundMessage(fn: unknown): string {
+    // JSON text, not String(fn): `{"fn":{"toString":1}}` has a toString that is no function, and String() throws on it.
+    return options.debug ? `Function '${typeof fn === 'string' ? fn : JSON.stringify(fn)}' not found` : 'Function not found'
   }
 
   async function call(req: MizanRequest): Promise<DispatchResult> {
@@ -78,8 +80,11 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const { fn, args: rawArgs, meta } = body as { fn?: unknown; args?: unknown; meta?: unknown }
     if (!fn) return errorResponse(new MizanError('BAD_REQUEST', "Missing 'fn' field"))
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
-    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(String(fn))))
-    if (reg.fn.options.private) return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
+    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+    if (reg.fn.options.private) {
+      if (options.privateFunctions === 'not-found') return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+      return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
+    }
     // A generator is known to stream before it runs: a caller that cannot read one is told so, and it never starts.
     if (reg.fn.options.stream && !wantsStream(req)) return errorResponse(notAStreamReader(reg, 'http'))
     const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'

@@ -41,8 +41,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
 
-/** Auth is enforced before the input is even looked at, as in the reference. */
-export async function enforceAuth(requirement: AuthRequirement<MizanUser> | undefined, ctx: RequestContext<MizanUser>): Promise<void> {
+/**
+ * Auth is enforced before the input is even looked at, as in the reference. A predicate denies
+ * with a message of its own by throwing a `MizanError` (the reference's `PermissionError`);
+ * anything else it throws is a bug whose text (a connection string, say) must not reach the
+ * client: it is reported, and the caller is denied with the generic message.
+ */
+export async function enforceAuth(requirement: AuthRequirement<MizanUser> | undefined, ctx: RequestContext<MizanUser>, report?: ErrorReporter, where = 'auth'): Promise<void> {
   if (requirement === undefined) return
   if (typeof requirement === 'function') {
     let allowed: boolean
@@ -50,7 +55,8 @@ export async function enforceAuth(requirement: AuthRequirement<MizanUser> | unde
       allowed = await requirement(ctx)
     } catch (error) {
       if (error instanceof MizanError) throw error
-      throw new MizanError('FORBIDDEN', (error instanceof Error && error.message) || 'Access denied')
+      report?.(error, { fn: where })
+      throw new MizanError('FORBIDDEN', 'Access denied')
     }
     if (!allowed) throw new MizanError('FORBIDDEN', 'Access denied')
     return
@@ -135,7 +141,7 @@ export function executeMaybeSync(
 ): unknown {
   const run = reg.fn.options.middleware ? withMiddleware : afterAuth
   if (reg.fn.options.auth !== undefined) {
-    return enforceAuth(reg.fn.options.auth, ctx).then(() => run(reg, args, ctx, report, coercion, timeoutMs))
+    return enforceAuth(reg.fn.options.auth, ctx, report, reg.wireName).then(() => run(reg, args, ctx, report, coercion, timeoutMs))
   }
   return run(reg, args, ctx, report, coercion, timeoutMs)
 }

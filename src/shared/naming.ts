@@ -2,7 +2,9 @@
 export function toWireName(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    // `HTTPServer` → `HTTP_Server`: a capital that starts a capitalized word after capitals.
+    // (`([A-Z]+)([A-Z][a-z])` said the same but backtracks quadratically on a long run of capitals.)
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
     .toLowerCase()
 }
 

@@ -18,4 +18,6 @@ export const hardeningRouter = createRouter({
   reindex: defineClient({ affects: 'search', input: z.object({ q: z.string() }) }, () => ({ ok: true })),
   secretFn: defineClient({ private: true }, () => ({ secret: 1 })),
   download: defineClient({ route: '/download/<int:id>/', methods: ['GET'] }, (_i, ctx) => new Response(`file ${ctx.routeParams['id']}`)),
+  profile: defineClient({ route: '/profile/<name>/', methods: ['GET'] }, (_i, ctx) => new Response(`profile ${ctx.routeParams['name']}`)),
+  pair: defineClient({ route: '/pair/<a>-<b>/', methods: ['GET'] }, (_i, ctx) => new Response(`${ctx.routeParams['a']}|${ctx.routeParams['b']}`)),
 })

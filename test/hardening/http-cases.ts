@@ -139,6 +139,21 @@ export function httpBatteryCases(): BatteryCase[] {
   cases.push(call('view function called over RPC', '{"fn":"download","args":{}}', 200, null))
   cases.push({ name: 'view route with a wrong method', method: 'DELETE', path: '/api/mizan/download/1/', status: 405, code: 'BAD_REQUEST' })
   cases.push({ name: 'view route with a bad param', path: '/api/mizan/download/abc/', status: 404, code: 'NOT_FOUND' })
+  // Security round 2 (issue 24): client garbage that once answered 500.
+  cases.push(call('fn object with a non-callable toString', '{"fn":{"toString":1}}', 404, 'NOT_FOUND'))
+  cases.push(call('fn object with non-callable toString and valueOf', '{"fn":{"toString":1,"valueOf":1}}', 404, 'NOT_FOUND'))
+  cases.push(call('fn array holding such an object', '{"fn":[{"toString":1}]}', 404, 'NOT_FOUND'))
+  cases.push(call('args with a non-callable toString', '{"fn":"add","args":{"a":{"toString":1},"b":1}}', 422, 'VALIDATION_ERROR'))
+  for (const bad of ['%E0%A4%A', '%', '%ZZ', '%C3', '%ED%A0%80', 'a%2', '%FF']) {
+    cases.push({ name: `view route param with a bad percent-escape ${bad}`, path: `/api/mizan/profile/${bad}/`, status: 400, code: 'BAD_REQUEST' })
+  }
+  cases.push({ name: 'view route param percent-decoded', path: '/api/mizan/profile/%C3%A9t%C3%A9/', status: 200, code: null, check: (res) => (res.text === 'profile été' ? undefined : res.text) })
+  cases.push({ name: 'view route with two params in a segment', path: '/api/mizan/pair/x-y-z/', status: 200, code: null, check: (res) => (res.text === 'x-y|z' ? undefined : res.text) })
+  cases.push({ name: 'view route param that spans a slash', path: '/api/mizan/profile/a/b/', status: 404, code: 'NOT_FOUND' })
+  cases.push({ name: 'view route with a long crafted param', path: `/api/mizan/pair/${'-'.repeat(6000)}/`, status: 200, code: null })
+  cases.push({ name: 'view route with no match for a long crafted param', path: `/api/mizan/pair/${'a'.repeat(6000)}/`, status: 404, code: 'NOT_FOUND' })
+  cases.push(call('decimal coercion on a long digit run', `{"fn":"add","args":{"a":"${'1'.repeat(60_000)}x","b":1}}`, 422, 'VALIDATION_ERROR'))
+  cases.push(ctx('decimal coercion on a long digit run in the query', `?user_id=${'1'.repeat(8000)}x`, 422, 'VALIDATION_ERROR'))
   for (const [header, value] of [['x-mizan-token', 'garbage'], ['x-mizan-token', ''], ['authorization', 'Bearer x'], ['x-mizan-token', 'a.b.c']]) {
     cases.push(call(`bad token ${header}: ${value}`, '{"fn":"ping"}', 401, 'UNAUTHORIZED', { headers: { 'content-type': 'application/json', [header!]: value! } }))
   }

@@ -14,9 +14,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { MizanError } from '../../shared/errors.ts'
 import { DIALECTS, ROUTES } from '../../shared/protocol.ts'
+import { trimTrailingSlashes } from '../../shared/trim-slashes.ts'
 import { ChannelHub } from '../channels/hub.ts'
 import type { MizanUser } from '../defineClient.ts'
-import { defaultReporter } from '../dispatch-core.ts'
+import { safeReporter } from '../dispatch-core.ts'
 import { createDispatcher, type DispatchOptions, type InvalidationEvent } from '../dispatch.ts'
 import type { AnyServerRouter } from '../router.ts'
 import type { WsEnv } from './ws/env.ts'
@@ -93,7 +94,7 @@ export function attachWebSocket<TUser extends MizanUser>(
       ? (event: InvalidationEvent) => Promise.all([hub.invalidated(event), onInvalidate?.(event)]).then(() => undefined)
       : onInvalidate,
   })
-  const report = options.onError ?? defaultReporter
+  const report = safeReporter(options.onError)
   const path = options.path ?? ROUTES.websocket
   const pathAlt = path.endsWith('/') ? path.slice(0, -1) : `${path}/`
   const maxFrameBytes = options.maxFrameBytes ?? 64 * 1024
@@ -104,8 +105,9 @@ export function attachWebSocket<TUser extends MizanUser>(
     hub,
     report,
     path,
-    httpPrefix: (options.prefix ?? DIALECTS[options.dialect ?? 'mizan'].prefix).replace(/\/+$/, ''),
+    httpPrefix: trimTrailingSlashes(options.prefix ?? DIALECTS[options.dialect ?? 'mizan'].prefix),
     rpcMode: options.rpc ?? 'any',
+    hidePrivate: options.privateFunctions === 'not-found',
     liveInvalidation: live,
     userScoped: (context) => router.contexts.get(context)?.scope === 'user',
     limits: {

@@ -149,8 +149,9 @@ export const izanaFixtureRouter = createRouter({
   }),
   permissionRaiseFn: defineClient(
     {
+      // The reference's PermissionError: a deliberate denial whose message the caller sees.
       auth: () => {
-        throw new Error('only on Tuesdays')
+        throw new MizanError('FORBIDDEN', 'only on Tuesdays')
       },
       output: EchoOutput,
     },

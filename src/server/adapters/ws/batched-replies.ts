@@ -13,7 +13,6 @@ const SPLIT_AT_CHARS = 64 * 1024
  */
 const FLUSH_AT_ITEMS = 256
 
-const textOf = (item: Frame | string): string => (typeof item === 'string' ? item : JSON.stringify(item))
 const arrayOf = (texts: string[]): string => (texts.length === 1 ? texts[0]! : `[${texts.join(',')}]`)
 
 export class BatchedReplies {
@@ -24,8 +23,19 @@ export class BatchedReplies {
   // handler that awaits nothing slow) still join the batch.
   private readonly flushAfterCallbacks = () => this.flush()
 
-  /** `write` sends one frame's text, and may refuse it (a slow consumer is dropped there). */
-  constructor(private readonly write: (text: string) => void) {}
+  /**
+   * `write` sends one frame's text, and may refuse it (a slow consumer is dropped there).
+   * `frameText` serializes one frame and never throws (a reply that cannot be serialized
+   * becomes an error frame there).
+   */
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly frameText: (frame: Frame) => string,
+  ) {}
+
+  private textOf(item: Frame | string): string {
+    return typeof item === 'string' ? item : this.frameText(item)
+  }
 
   add(item: Frame | string): void {
     const count = this.items.push(item)
@@ -40,13 +50,13 @@ export class BatchedReplies {
     const onlyFrames = this.texts === 0
     this.items = []
     this.texts = 0
-    if (items.length === 1) return this.write(textOf(items[0]!))
-    const whole = onlyFrames ? JSON.stringify(items) : undefined
+    if (items.length === 1) return this.write(this.textOf(items[0]!))
+    const whole = onlyFrames ? stringifyOrUndefined(items) : undefined
     if (whole !== undefined && whole.length <= SPLIT_AT_CHARS) return this.write(whole)
     let chunk: string[] = []
     let chars = 0
     for (const item of items) {
-      const text = textOf(item)
+      const text = this.textOf(item)
       if (chunk.length > 0 && chars + text.length > SPLIT_AT_CHARS) {
         this.write(arrayOf(chunk))
         chunk = []
@@ -56,5 +66,14 @@ export class BatchedReplies {
       chars += text.length
     }
     this.write(arrayOf(chunk))
+  }
+}
+
+/** The whole batch as one JSON text, or undefined when some reply in it cannot be serialized (each is then serialized alone). */
+function stringifyOrUndefined(items: unknown[]): string | undefined {
+  try {
+    return JSON.stringify(items)
+  } catch {
+    return undefined
   }
 }

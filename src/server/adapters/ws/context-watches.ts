@@ -19,8 +19,11 @@ import { isRecord, pyText, type Frame } from './frames.ts'
 
 /** The reference's param comparison on the client, applied here before any frame leaves. */
 function sameValue(a: unknown, b: unknown): boolean {
-  return String(a) === String(b) || pythonStr(a) === pythonStr(b)
+  return jsText(a) === jsText(b) || pythonStr(a) === pythonStr(b)
 }
+
+/** `String(value)`, except for an object from a frame, whose `toString` may be anything (`{"toString":1}` makes String() throw). */
+const jsText = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
 
 function paramsWithin(entry: WireParams, watched: WireParams): boolean {
   return Object.entries(entry).every(([name, value]) => Object.prototype.hasOwnProperty.call(watched, name) && sameValue(watched[name], value))

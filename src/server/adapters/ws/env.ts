@@ -31,6 +31,8 @@ export interface WsEnv {
   /** Prefix of the HTTP routes, named to callers of HTTP-only functions. */
   readonly httpPrefix: string
   readonly rpcMode: 'any' | 'websocket-only'
+  /** A private function answers as an unknown one (`privateFunctions: 'not-found'`). */
+  readonly hidePrivate: boolean
   readonly liveInvalidation: boolean
   /** The context's data depends on the caller (`scope: 'user'`): only that user's watchers hear of a change. */
   userScoped(context: string): boolean

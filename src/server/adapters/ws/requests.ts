@@ -84,10 +84,13 @@ export class SessionRequests {
       if (invocation instanceof Promise) {
         // Only a call that outlives this turn is in flight: one answered now cannot collide with a later id.
         this.inflight.add(id)
-        invocation.then(
-          (inv) => this.settle(id, { data: inv.body }),
-          (error: unknown) => this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) }),
-        )
+        invocation
+          .then(
+            (inv) => this.settle(id, { data: inv.body }),
+            (error: unknown) => this.settle(id, { error: this.session.asMizanError(error, typeof fn === 'string' ? fn : this.env.path) }),
+          )
+          // Sending never throws (Session.textOf); should anything on the way still fail, it is reported, never left unhandled.
+          .catch((error: unknown) => this.env.report(error, { fn: this.env.path }))
       } else {
         this.session.send({ id, ok: true, data: invocation.body })
       }
@@ -130,10 +133,10 @@ export class SessionRequests {
   }
 
   private lookup(fn: unknown): RegisteredFunction {
-    const { router, rpcMode, httpPrefix } = this.env
+    const { router, rpcMode, httpPrefix, hidePrivate } = this.env
     if (!fn) throw new MizanError('BAD_REQUEST', "Missing 'fn' field")
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
-    if (!reg) throw new MizanError('NOT_FOUND', `Function '${pyText(fn)}' not found`)
+    if (!reg || (hidePrivate && reg.fn.options.private)) throw new MizanError('NOT_FOUND', `Function '${pyText(fn)}' not found`)
     if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
     if (rpcMode === 'websocket-only' && !reg.fn.options.websocket) {
       throw new MizanError('FORBIDDEN', `This function is HTTP-only. Use POST ${httpPrefix}${ROUTES.call} instead.`)

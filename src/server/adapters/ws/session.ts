@@ -86,7 +86,23 @@ export class Session implements SessionLink {
 
   send(frame: Frame): void {
     if (this.batched) this.queue(frame)
-    else this.sendNow(JSON.stringify(frame))
+    else this.sendNow(this.textOf(frame))
+  }
+
+  /**
+   * A frame's JSON text. A reply that cannot be serialized (a BigInt, a cycle, a throwing
+   * toJSON in a handler's result) is reported and answered as an internal error under its id:
+   * a failure here must never escape into a callback where nothing catches it.
+   */
+  readonly textOf = (frame: Frame): string => {
+    try {
+      return JSON.stringify(frame)
+    } catch (error) {
+      this.env.report(error, { fn: this.env.path })
+      const id = frame['id']
+      const failed = { code: 'INTERNAL_ERROR', message: 'An internal error occurred' }
+      return JSON.stringify(typeof id === 'string' || typeof id === 'number' ? { id, ok: false, error: failed } : { error: failed.message })
+    }
   }
 
   private queue(item: Frame | string): void {
@@ -142,7 +158,7 @@ export class Session implements SessionLink {
 
   /** The frames of a batch in order, as if sent one by one: a subscribe still precedes the message after it. */
   private onBatch(batch: unknown[]): void {
-    this.batched ??= new BatchedReplies(this.sendNow)
+    this.batched ??= new BatchedReplies(this.sendNow, this.textOf)
     const { maxBatchFrames } = this.env.limits
     if (batch.length === 0) return this.send({ error: 'Batch is empty' })
     if (batch.length > maxBatchFrames) return this.send({ error: `Batch of ${batch.length} frames exceeds ${maxBatchFrames}` })
