@@ -82,7 +82,7 @@ export async function authorizeContextRead(
   options: ContextAccessOptions,
 ): Promise<ContextRead> {
   for (const member of ctxDef.members) {
-    if (member.fn.options.auth !== undefined) await enforceAuth(member.fn.options.auth, ctx)
+    if (member.fn.options.auth !== undefined) await enforceAuth(member.fn.options.auth, ctx, options.report, member.wireName)
   }
   const params: Record<string, unknown> = {}
   for (const member of membersInWireOrder(ctxDef)) {

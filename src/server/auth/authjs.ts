@@ -10,6 +10,7 @@ import { MizanError } from '../../shared/errors.ts'
 import { createDefineClient, type MizanUser } from '../defineClient.ts'
 import type { MizanRequest, UserResolver } from '../dispatch-types.ts'
 import { roleFlags, type RoleMapping } from './roles.ts'
+import { trimTrailingSlashes } from '../../shared/trim-slashes.ts'
 
 /** The Mizan user: Auth.js's session user (extend it by augmenting `@auth/core/types`), its id, and the two flags `auth` gates read. */
 export type AuthjsUser = NonNullable<Session['user']> & { id: string } & Required<Omit<MizanUser, 'id'>>
@@ -23,7 +24,7 @@ export interface AuthjsIdentityOptions extends RoleMapping {
 }
 
 function basePathOf(config: AuthConfig, options: AuthjsIdentityOptions): string {
-  return (options.basePath ?? config.basePath ?? '/auth').replace(/\/+$/, '')
+  return trimTrailingSlashes(options.basePath ?? config.basePath ?? '/auth')
 }
 
 /** Auth.js names its session cookie `__Secure-…` on HTTPS. */
