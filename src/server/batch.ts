@@ -15,7 +15,9 @@ export interface BatchDeps {
   router: AnyServerRouter
   core: DispatchCore
   maxItems: number
-  notFound(name: string): string
+  notFound(fn: unknown): string
+  /** `privateFunctions: 'not-found'`: a private function answers as an unknown one. */
+  hidePrivate?: boolean
   failure(error: unknown, where: string): MizanError
 }
 
@@ -73,7 +75,8 @@ async function answerItem(item: unknown, ctx: RequestContext<MizanUser>, deps: B
   const fn = item['fn']
   if (!fn) throw new MizanError('BAD_REQUEST', "Missing 'fn' field")
   const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
-  if (!reg) throw new MizanError('NOT_FOUND', deps.notFound(String(fn)))
+  // The name as sent, not String(fn): `{"toString":1}` makes String() throw.
+  if (!reg || (deps.hidePrivate && reg.fn.options.private)) throw new MizanError('NOT_FOUND', deps.notFound(fn))
   if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
   if (reg.fn.options.stream) throw new MizanError('BAD_REQUEST', `Function '${reg.wireName}' streams its result; it cannot be batched`, { status: 406 })
   const invocation = await core.invoke(reg, item['args'], item['meta'], ctx, wantsMeta)

@@ -31,6 +31,12 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   resolveUser?: UserResolver<TUser>
   /** `'always'` (default, as Django): every POST needs the CSRF header; `'cookie'`: only requests that carry cookies; `false`: off. */
   csrf?: 'always' | 'cookie' | false
+  /**
+   * Origins besides the request's own host that may send unsafe requests, as Django's
+   * CSRF_TRUSTED_ORIGINS: `'https://app.example.com'`, or `'https://*.example.com'` for every
+   * subdomain. Behind a TLS-terminating proxy, list the public origin here.
+   */
+  trustedOrigins?: readonly string[]
   /** Name missing functions in NOT_FOUND messages. */
   debug?: boolean
   /**

@@ -51,7 +51,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxJsonDepth = options.maxJsonDepth ?? 64
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
-  const csrfFailure = createCsrfCheck(options.csrf, spelling.tokenHeader)
+  const csrf = createCsrfCheck(options.csrf, spelling.tokenHeader, options.trustedOrigins)
+  const csrfFailure = csrf.beforeIdentity
   const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
 
   function notFoundMessage(fn: unknown): string {
@@ -93,6 +94,9 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   function invokeWith(req: MizanRequest, reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): DispatchResult | Promise<DispatchResult> {
+    // A token header no verifier accepted exempts nothing: the cookie rules apply once identity is known.
+    const late = csrf.afterIdentity(req)
+    if (late) return errorResponse(late)
     const invocation = invokeMaybeSync(reg, rawArgs, meta, ctx, wantsMeta)
     return invocation instanceof Promise ? invocation.then((inv) => callResponse(req, reg, inv, ctx)) : callResponse(req, reg, invocation, ctx)
   }
@@ -130,8 +134,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
 
   function callCheck(req: MizanRequest): DispatchResult | null {
     try {
-      const csrf = csrfFailure(req)
-      return csrf ? errorResponse(csrf) : null
+      const refused = csrfFailure(req)
+      return refused ? errorResponse(refused) : null
     } catch (error) {
       return failure(req, error)
     }
@@ -148,10 +152,15 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   async function batch(req: MizanRequest): Promise<DispatchResult> {
+    if (csrf.awaitsIdentity(req)) {
+      await requestContext(req)
+      const late = csrf.afterIdentity(req)
+      if (late) return errorResponse(late)
+    }
     const text = await req.readBody()
     if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
     const body = parseJsonBody(text, maxJsonDepth)
-    const deps = { router, core, maxItems: options.maxBatchItems ?? 100, notFound: notFoundMessage, failure: (error: unknown, where: string) => asMizanError(error, where) }
+    const deps = { router, core, maxItems: options.maxBatchItems ?? 100, notFound: notFoundMessage, hidePrivate: options.privateFunctions === 'not-found', failure: (error: unknown, where: string) => asMizanError(error, where) }
     const answer = await runBatch(req, body, deps, req.headers.get(SUPERJSON_HEADER) === '1')
     const res: WireResponse = { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: answer.body }
     if (answer.invalidate.length) res.headers[spelling.invalidateHeader] = formatInvalidateHeader(answer.invalidate)
@@ -190,10 +199,14 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       return errorResponse(new MizanError('BAD_REQUEST', `Only ${methods.join(', ')} allowed`), 405)
     }
     if (!SAFE_METHODS.has(req.method)) {
-      const csrf = csrfFailure(req)
-      if (csrf) return errorResponse(csrf)
+      const refused = csrfFailure(req)
+      if (refused) return errorResponse(refused)
     }
     const ctx = await requestContext(req, match.params)
+    if (!SAFE_METHODS.has(req.method)) {
+      const late = csrf.afterIdentity(req)
+      if (late) return errorResponse(late)
+    }
     const result = await execute(match.reg, match.params, ctx)
     return isResponse(result) ? result : jsonResponse(200, result)
   }
@@ -208,16 +221,16 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (rest === ROUTES.call) {
       // As in the reference, CSRF is judged before the method: an unsafe verb without the token is a 403.
       if (!SAFE_METHODS.has(req.method)) {
-        const csrf = csrfFailure(req)
-        if (csrf) return errorResponse(csrf)
+        const refused = csrfFailure(req)
+        if (refused) return errorResponse(refused)
       }
       if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return call(req)
     }
     if (rest === BATCH_ROUTE && options.batch !== false) {
       if (!SAFE_METHODS.has(req.method)) {
-        const csrf = csrfFailure(req)
-        if (csrf) return errorResponse(csrf)
+        const refused = csrfFailure(req)
+        if (refused) return errorResponse(refused)
       }
       if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return batch(req)

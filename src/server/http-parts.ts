@@ -54,12 +54,14 @@ export function timingSafeEqualStrings(a: string, b: string): boolean {
   return diff === 0
 }
 
-export function randomToken(bytes = 32): string {
-  const buf = new Uint8Array(bytes)
-  crypto.getRandomValues(buf)
+/** `length` characters drawn uniformly from [a-zA-Z0-9] (bytes of 248 and up are redrawn: `b % 62` would favour the first eight). */
+export function randomToken(length = 32): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
   let out = ''
-  for (const b of buf) out += alphabet[b % alphabet.length]
+  while (out.length < length) {
+    const buf = crypto.getRandomValues(new Uint8Array(length * 2))
+    for (const b of buf) if (b < 248 && out.length < length) out += alphabet[b % 62]
+  }
   return out
 }
 

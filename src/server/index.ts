@@ -42,6 +42,7 @@ export { exportIr, buildIr, readIr, irToContract, renderIr, IrError } from './ir
 export type { ExportIrOptions, ChannelSchemas, IrDocument, ContractOptions } from './ir/index.ts'
 export { createIdentityResolver } from './auth/identity.ts'
 export type { IdentityOptions } from './auth/identity.ts'
+export { markTokenAuthenticated } from './token-authenticated.ts'
 export { MwtIssuer, permissionKey } from './auth/mwt.ts'
 export type { MwtClaims, MwtIdentity, MwtOptions, MwtSubject } from './auth/mwt.ts'
 export { mwtObtain } from './auth/mwt-obtain.ts'

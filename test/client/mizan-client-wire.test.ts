@@ -4,8 +4,8 @@ import { z } from 'zod'
 import { createMizanClient, type FetchLike } from '../../src/client/index.ts'
 import { superjsonTransformer } from '../../src/client/superjson.ts'
 import { parseInvalidateHeader } from '../../src/shared/invalidate-header.ts'
-import { createMizan } from '../../src/server/index.ts'
-import type { AppRouter } from '../fixtures/app-router.ts'
+import { createMizan, markTokenAuthenticated } from '../../src/server/index.ts'
+import { USERS, type AppRouter } from '../fixtures/app-router.ts'
 import { BASE_URL, createTestServer } from './test-server.ts'
 
 const { defineClient, createRouter } = createMizan()
@@ -45,12 +45,22 @@ describe('CSRF bootstrap (server in its default "always" mode)', () => {
     const client = createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: server.fetch, csrf: { headerName: 'X-Custom-Csrf' } })
     const token = await client.session()
     await client.call('ping')
-    expect(server.requests[1]?.headers.get('x-custom-csrf')).toBe(token)
+    // The session answer is Django's masked token; the cookie, preferred when readable, holds the secret it masks.
+    expect(token).toMatch(/^[A-Za-z0-9]{64}$/)
+    const cookie = /csrftoken=(\w+)/.exec(server.requests[1]?.headers.get('cookie') ?? '')?.[1]
+    expect(server.requests[1]?.headers.get('x-custom-csrf')).toBe(cookie)
     expect(server.requests.filter((r) => r.path.endsWith('/session/'))).toHaveLength(1)
   })
 
   it('skips the bootstrap when a token header makes the request CSRF-exempt', async () => {
-    const server = createTestServer()
+    // Exempt only when a token actually authenticates the request: this server's resolver verifies 'opaque'.
+    const server = createTestServer({
+      resolveUser: (req) => {
+        if (req.headers.get('x-mizan-token') !== 'opaque') return null
+        markTokenAuthenticated(req)
+        return USERS['alice']!
+      },
+    })
     const client = createMizanClient<AppRouter>({ baseUrl: BASE_URL, fetch: server.fetch, headers: { 'X-Mizan-Token': 'opaque' } })
     await client.call('ping')
     expect(server.requests.map((r) => r.path)).toEqual(['/api/mizan/call/'])

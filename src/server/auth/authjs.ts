@@ -11,6 +11,7 @@ import { createDefineClient, type MizanUser } from '../defineClient.ts'
 import type { MizanRequest, UserResolver } from '../dispatch-types.ts'
 import { roleFlags, type RoleMapping } from './roles.ts'
 import { trimTrailingSlashes } from '../../shared/trim-slashes.ts'
+import { markTokenAuthenticated } from '../token-authenticated.ts'
 
 /** The Mizan user: Auth.js's session user (extend it by augmenting `@auth/core/types`), its id, and the two flags `auth` gates read. */
 export type AuthjsUser = NonNullable<Session['user']> & { id: string } & Required<Omit<MizanUser, 'id'>>
@@ -65,11 +66,16 @@ export function authjsUser(config: AuthConfig, options: AuthjsIdentityOptions = 
     const response = await Auth(new Request(new URL(`${basePath}/session`, req.url.origin), { headers }), sessionConfig)
     const session = (await response.json()) as Session | null
     const user = session?.user
+    const bearer = (req.headers.get('authorization') ?? '').startsWith('Bearer ')
+    // As the identity chain: a presented token that does not verify is a 401, never anonymous.
+    if (!user && bearer) throw new MizanError('UNAUTHORIZED', 'Invalid or expired session token')
     if (!user) return null
     const id = (user as { id?: unknown }).id
     if (typeof id !== 'string' || id === '') {
       throw new MizanError('INTERNAL_ERROR', 'The Auth.js session has no user id: set session.user.id in the session callback')
     }
+    // The Bearer token replaced the cookies above: this user came from the token alone.
+    if (bearer) markTokenAuthenticated(req)
     return { ...user, id, ...roleFlags((user as { role?: unknown }).role, options) }
   }
 }

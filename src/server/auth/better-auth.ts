@@ -9,6 +9,8 @@
 import { createDefineClient, type MizanUser } from '../defineClient.ts'
 import type { UserResolver } from '../dispatch-types.ts'
 import { roleFlags, type RoleMapping } from './roles.ts'
+import { MizanError } from '../../shared/errors.ts'
+import { markTokenAuthenticated } from '../token-authenticated.ts'
 
 /** The part of a Better Auth instance (`betterAuth({...})`) this adapter calls. */
 export interface BetterAuthInstance {
@@ -45,8 +47,15 @@ export function betterAuthUser<TAuth extends BetterAuthInstance>(
   options: BetterAuthIdentityOptions = {},
 ): UserResolver<BetterAuthUser<TAuth>> {
   return async (req) => {
-    const session = await auth.api.getSession({ headers: req.headers })
+    // A Bearer token is read alone, without the cookies: a token that does not verify must not
+    // fall back to a cookie session and still count as token-authenticated (CSRF-exempt).
+    const bearer = (req.headers.get('authorization') ?? '').startsWith('Bearer ')
+    const headers = bearer ? new Headers({ authorization: req.headers.get('authorization')! }) : req.headers
+    const session = await auth.api.getSession({ headers })
+    // As the identity chain: a presented token that does not verify is a 401, never anonymous.
+    if (!session && bearer) throw new MizanError('UNAUTHORIZED', 'Invalid or expired session token')
     if (!session) return null
+    if (bearer) markTokenAuthenticated(req)
     const user = session.user as BetterAuthSession<TAuth>['user']
     return { ...user, ...roleFlags((user as { role?: unknown }).role, options) }
   }

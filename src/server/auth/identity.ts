@@ -3,6 +3,7 @@ import { DIALECTS, type Dialect } from '../../shared/protocol.ts'
 import type { MizanUser } from '../defineClient.ts'
 import type { MizanRequest, UserResolver } from '../dispatch.ts'
 import { readSettings } from '../settings.ts'
+import { markTokenAuthenticated } from '../token-authenticated.ts'
 import { MwtIssuer, type MwtIdentity, type MwtOptions } from './mwt.ts'
 
 export interface IdentityOptions<TUser extends MizanUser> {
@@ -54,17 +55,23 @@ export function createIdentityResolver<TUser extends MizanUser>(options: Identit
 
   return async (req) => {
     const token = req.headers.get(header)
-    if (token !== null) return fromMwt(token.trim(), 'Invalid or expired MWT')
+    if (token !== null) return tokenUser(req, await fromMwt(token.trim(), 'Invalid or expired MWT'))
     const authorization = req.headers.get('authorization') ?? ''
     if (authorization.startsWith('Bearer ')) {
       const bearer = authorization.slice(7).trim()
       if (options.bearer) {
         const user = bearer ? await options.bearer(bearer, req) : null
         if (!user) throw new MizanError('UNAUTHORIZED', 'Invalid or expired JWT token')
-        return user
+        return tokenUser(req, user)
       }
-      return fromMwt(bearer, 'Invalid or expired JWT token')
+      return tokenUser(req, await fromMwt(bearer, 'Invalid or expired JWT token'))
     }
     return options.session ? options.session(req) : null
   }
+}
+
+/** A verified token's user; the request is marked so CSRF exempts it (token-authenticated.ts). */
+function tokenUser<TUser>(req: MizanRequest, user: TUser): TUser {
+  markTokenAuthenticated(req)
+  return user
 }
