@@ -157,6 +157,10 @@ describe('CSRF like Django (finding 5)', () => {
     expect((await post({ cookie: 'sid=alice', 'x-mizan-token': 'x' })).status).toBe(403)
     expect((await post({ cookie: 'sid=alice', authorization: 'Bearer x' })).status).toBe(403)
     expect((await post({ cookie: `sid=alice; csrftoken=${SECRET}`, 'x-csrftoken': SECRET, 'x-mizan-token': 'x' })).status).toBe(200)
+    // The batch route judges the same way.
+    const batch = (headers: Record<string, string>) => sessionOnly(new Request('http://app.example/api/mizan/batch/', { method: 'POST', headers, body: '{"batch":[{"fn":"ping"}]}' }))
+    expect((await batch({ cookie: 'sid=alice', 'x-mizan-token': 'x' })).status).toBe(403)
+    expect((await batch({ cookie: `sid=alice; csrftoken=${SECRET}`, 'x-csrftoken': SECRET, 'x-mizan-token': 'x' })).status).toBe(200)
   })
 
   it('a verified MWT skips CSRF, an unverified one is a 401 as in the reference', async () => {

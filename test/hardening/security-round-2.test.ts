@@ -119,6 +119,14 @@ describe('finding 6: client garbage gives a 500', () => {
     }
   })
 
+  it('in an HTTP batch, an item with such an fn is a 404 item, and nothing is reported', async () => {
+    const res = await rawRequest(hardening.url, { method: 'POST', path: '/api/mizan/batch/', headers: { 'content-type': 'application/json' }, body: '{"batch":[{"fn":{"toString":1}},{"fn":"ping"}]}' })
+    expect(res.status).toBe(200)
+    const { batch } = JSON.parse(res.text) as { batch: Record<string, unknown>[] }
+    expect(batch[0]).toMatchObject({ error: true, code: 'NOT_FOUND', status: 404 })
+    expect(batch[1]).toEqual({ result: { pong: true } })
+  })
+
   it('a view route path with a bad percent-escape is a 400 envelope', async () => {
     const res = await rawRequest(hardening.url, { path: '/api/mizan/profile/%E0%A4%A/' })
     expect(res.status).toBe(400)
@@ -137,6 +145,9 @@ describe('finding 7: private functions are enumerable', () => {
     const unknown = await post(hidden.url, { fn: 'no_such_fn' })
     expect(secret.status).toBe(404)
     expect(secret.text).toBe(unknown.text)
+    const batch = await rawRequest(hidden.url, { method: 'POST', path: '/api/mizan/batch/', headers: { 'content-type': 'application/json' }, body: '{"batch":[{"fn":"secret_fn"},{"fn":"no_such_fn"}]}' })
+    const items = (JSON.parse(batch.text) as { batch: unknown[] }).batch
+    expect(items[0]).toEqual(items[1])
     const server = await startServer(hardeningRouter, { csrf: false, privateFunctions: 'not-found' })
     try {
       const client = await FrameClient.connect(server.wsUrl)
