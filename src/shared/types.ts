@@ -219,8 +219,10 @@ export type ResultOf<T extends FunctionTypes> = T['options']['output'] extends S
  * each with its code and `details` type, and any of the protocol's own (`MizanError`). A
  * discriminated union: `if (error.code === 'OUT_OF_STOCK') error.details.sku`.
  */
-export type ErrorOf<R extends AnyRouter, K extends keyof Defs<R>> = DeclaredErrorsOf<TypesOf<Defs<R>[K]>['options']['errors']> | MizanError
-type DeclaredErrorsOf<S> = S extends { readonly '~errors': infer E } ? { [C in keyof E & string]: DeclaredError<C, DetailsOf<E[C]>> }[keyof E & string] : never
+export type ErrorOf<R extends AnyRouter, K extends keyof Defs<R>> = DeclaredErrorsOf<Defs<R>[K]> | MizanError
+/** Distributes over the entries, so `ErrorOf<R, 'a' | 'b'>` is what either may fail with. */
+type DeclaredErrorsOf<F> =
+  F extends FunctionWith<{ readonly errors: { readonly '~errors': infer E } }> ? { [C in keyof E & string]: DeclaredError<C, DetailsOf<E[C]>> }[keyof E & string] : never
 type DetailsOf<Spec> = Spec extends { readonly details: infer S } ? SchemaOutput<S> : undefined
 
 export type ContextOf<R extends AnyRouter, K extends keyof Defs<R>> = TypesOf<Defs<R>[K]>['options']['context'] & string

@@ -107,6 +107,26 @@ describe('fullstack example in Chromium', () => {
     expect(await byTestId('user-name-1').textContent()).toBe('Ada King')
   })
 
+  step("a function's declared error reaches the UI with its typed details", async () => {
+    // User 2 is 'Rear Admiral Hopper' since the merge step: renameUser declares NAME_TAKEN (409).
+    await editName(1, 'rear admiral hopper', 'rename-button')
+    await until(() => byTestId('edit-error').getAttribute('data-code')).toBe('NAME_TAKEN')
+    expect(await byTestId('edit-error').textContent()).toBe('NAME_TAKEN: That name is taken')
+    expect(await byTestId('name-taken').textContent()).toBe('“rear admiral hopper” already belongs to user #2.')
+    await traffic.settle()
+    expect(traffic.contextReads()).toEqual([])
+    expect(await byTestId('user-name-1').textContent()).toBe('Ada King')
+  })
+
+  step('the request-log middleware times every call: Server-Timing and a log line', async () => {
+    const answered = page.waitForResponse((res) => res.url().endsWith('/api/mizan/call/') && res.request().postData()?.includes('"echo"') === true)
+    await byTestId('echo-button').click()
+    const timing = (await answered).headers()['server-timing']
+    expect(timing).toMatch(/^mizan;desc="echo";dur=\d+\.\d$/)
+    await until(async () => example!.output()).toMatch(/\[fullstack\] echo ok \d+\.\d ms/)
+    expect(example!.output()).toMatch(/\[fullstack\] rename_user NAME_TAKEN \d+\.\d ms/)
+  })
+
   step('signing in refetches the global bundle once and unlocks the auth-gated call', async () => {
     await byTestId('login-username').fill('ada')
     traffic.reset()

@@ -11,6 +11,8 @@ describe('typed errors', () => {
   it("a function's error type is exactly its declared errors plus the protocol's", () => {
     expectTypeOf<ErrorOf<TypedErrorsRouter, 'placeOrder'>>().toEqualTypeOf<OrderError | MizanError>()
     expectTypeOf<ErrorOf<TypedErrorsRouter, 'plain'>>().toEqualTypeOf<MizanError>()
+    // Over several functions: what any of them may fail with.
+    expectTypeOf<ErrorOf<TypedErrorsRouter, 'plain' | 'placeOrder'>>().toEqualTypeOf<OrderError | MizanError>()
   })
 
   it("is the hook's error, narrowed by code", () => {

@@ -3,12 +3,33 @@
  * nothing else: every hook, argument and result type on the client is inferred from it.
  */
 import { z } from 'zod'
-import { createMizan, MizanError } from '../../../src/server/index.ts'
+import { createMizan, defineErrors, MizanError } from '../../../src/server/index.ts'
 import { signIn, signOut, type DemoUser } from './session.ts'
 import { ContactSchema } from '../shared/contact-form.ts'
 import { memberByUsername, members, messages, notes, posts } from './store.ts'
 
-const { defineClient, defineForm, defineChannel, createRouter } = createMizan<DemoUser>()
+const mizan = createMizan<DemoUser>()
+const { defineForm, defineChannel, createRouter } = mizan
+
+/**
+ * A request log with timing, as middleware: every function defined below runs inside it, over
+ * HTTP, the WebSocket, SSR prefetch and the caller alike. It prints one line per call and tells
+ * the browser the server time of a successful call in `Server-Timing` (devtools shows it).
+ */
+const requestLog = mizan.middleware(async ({ fn, ctx }, next) => {
+  const started = performance.now()
+  const result = await next()
+  const ms = (performance.now() - started).toFixed(1)
+  if (result.ok) ctx.responseHeaders.set('Server-Timing', `mizan;desc="${fn}";dur=${ms}`)
+  console.log(`[fullstack] ${fn} ${result.ok ? 'ok' : result.error.code} ${ms} ms`)
+  return result
+})
+const defineClient = mizan.defineClient.use(requestLog)
+
+/** The errors `renameUser` declares: the browser's `error.details` is typed from this schema. */
+export const RenameErrors = defineErrors({
+  NAME_TAKEN: { status: 409, details: z.object({ name: z.string(), taken_by: z.number().int() }), message: 'That name is taken' },
+})
 
 /**
  * One schema object for the `userProfile` slot and for `renameUser`'s result: that identity
@@ -75,9 +96,11 @@ export const updateProfile = defineClient(
 
 /** Merge: the result replaces the `userProfile` slot of the matching cached bundle, no refetch. */
 export const renameUser = defineClient(
-  { merge: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: Profile },
+  { merge: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: Profile, errors: RenameErrors },
   ({ user_id, name }) => {
     const member = memberOr404(user_id)
+    const holder = [...members.values()].find((m) => m.id !== user_id && m.name.toLowerCase() === name.toLowerCase())
+    if (holder) throw RenameErrors.NAME_TAKEN({ name, taken_by: holder.id })
     member.name = name
     return { user_id, name, role: member.role }
   },

@@ -1,7 +1,11 @@
 import { useState, type FormEvent } from 'react'
-import type { MizanError } from '../../../src/shared/errors.ts'
+import type { ErrorOf } from '../../../src/client/index.ts'
+import type { AppRouter } from '../server/router.ts'
 import { ErrorView } from './error-view.tsx'
 import { mizan } from './mizan.ts'
+
+/** What either button may fail with: the protocol's codes, and renameUser's declared NAME_TAKEN. */
+type EditError = ErrorOf<AppRouter, 'updateProfile' | 'renameUser'>
 
 /**
  * Two ways to change a name. Both hooks apply the server's instructions on success:
@@ -14,7 +18,7 @@ export function EditPanel() {
   const [userId, setUserId] = useState(1)
   const [name, setName] = useState('')
   const [status, setStatus] = useState('')
-  const [error, setError] = useState<MizanError | null>(null)
+  const [error, setError] = useState<EditError | null>(null)
 
   // One error area for both buttons, so it is cleared before each call rather than per hook.
   const args = () => {
@@ -24,7 +28,7 @@ export function EditPanel() {
   }
   const callbacks = (what: string) => ({
     onSuccess: () => setStatus(`${what} user ${userId} to “${name.trim()}”`),
-    onError: (err: MizanError) => setError(err),
+    onError: (err: EditError) => setError(err),
   })
 
   function submit(event: FormEvent) {
@@ -65,6 +69,12 @@ export function EditPanel() {
         </p>
       )}
       <ErrorView error={error} testId="edit-error" />
+      {error?.code === 'NAME_TAKEN' && (
+        // `details` is typed from the server's declaration: `{ name: string; taken_by: number }`.
+        <p className="muted" data-testid="name-taken">
+          “{error.details.name}” already belongs to user #{error.details.taken_by}.
+        </p>
+      )}
     </form>
   )
 }

@@ -2,9 +2,10 @@ import type { MizanError } from '../../../src/shared/errors.ts'
 
 /**
  * Shows a failed call as the typed error it is: the protocol `code` first (what code
- * branches on), then the message, then per-field messages of a VALIDATION_ERROR.
+ * branches on), then the message, then per-field messages of a VALIDATION_ERROR. It takes any
+ * function's error, a code it declares included (`ErrorOf<AppRouter, K>`).
  */
-export function ErrorView({ error, testId }: { error: MizanError | null; testId: string }) {
+export function ErrorView({ error, testId }: { error: Pick<MizanError, 'message' | 'fieldErrors'> & { code: string } | null; testId: string }) {
   if (!error) return null
   const fields = Object.entries(error.fieldErrors)
   return (
