@@ -3,7 +3,7 @@ import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { AnyServerRouter, RegisteredContext } from '../router.ts'
 import { coerceLaxValue } from '../schema.ts'
 import type { CacheBackend } from './backend.ts'
-import { bundleKey, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey, userGenerationKey } from './keys.ts'
+import { bundleKeyOf, cacheKeyMessage, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey, userGenerationKey } from './keys.ts'
 
 /**
  * `'mizan'` (default): generation-stamped keys. A purge replaces one or a few generation
@@ -43,6 +43,8 @@ export function cacheUserId(user: { id?: unknown } | null | undefined): string |
   return id === undefined || id === null ? null : String(id)
 }
 
+const KEY_MEMO_SIZE = 4096
+
 const freshToken = () => randomBytes(8).toString('hex')
 const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
 const STAMP_END = '\n'
@@ -54,6 +56,8 @@ const STAMP_END = '\n'
  */
 export class ContextCache {
   private readonly inflight = new Map<string, Promise<string>>()
+  /** The keys of recent reads by their key message (context, params, user, rev): a HIT then derives no HMAC. */
+  private readonly keyMemo = new Map<string, { key: string; gens: string[] }>()
   private down = false
   private readonly mode: CacheKeyMode
   /**
@@ -128,8 +132,15 @@ export class ContextCache {
 
   private async fetchStamped(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
     const { backend, secret } = this.options
-    const gens = this.generationKeys(ctx, params, userId)
-    const key = bundleKey(secret, ctx.name, params, userId, ctx.rev)
+    const message = cacheKeyMessage(ctx.name, params, userId, ctx.rev)
+    let keys = this.keyMemo.get(message)
+    if (!keys) {
+      // Bounded: a flood of distinct reads empties it rather than growing it.
+      if (this.keyMemo.size >= KEY_MEMO_SIZE) this.keyMemo.clear()
+      keys = { key: bundleKeyOf(secret, ctx.name, message), gens: this.generationKeys(ctx, params, userId) }
+      this.keyMemo.set(message, keys)
+    }
+    const { key, gens } = keys
     const values = await this.guard(() => backend.getMany(gens.concat(key)), null)
     if (values === null) return { body: await compute(), outcome: 'MISS' }
     let tokens = values.slice(0, gens.length)

@@ -90,6 +90,10 @@ export function normalizedParam(value: unknown): string {
 }
 
 export function bundleKey(secret: string, context: string, params: Record<string, unknown>, userId: string | null, rev: number): string {
-  const mac = createHmac('sha256', secret).update(cacheKeyMessage(context, params, userId, rev), 'utf8').digest('hex')
-  return `${contextTag(context)}:b:${mac}`
+  return bundleKeyOf(secret, context, cacheKeyMessage(context, params, userId, rev))
+}
+
+/** `bundleKey` from the message `cacheKeyMessage` made. */
+export function bundleKeyOf(secret: string, context: string, message: string): string {
+  return `${contextTag(context)}:b:${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`
 }
