@@ -10,7 +10,7 @@
  *   mizan pull [--config <mizan.config.mjs>] [--watch]
  *       a backend's IR (a Django manage.py, a file or a URL, as the config says) → contract.ts and
  *       client.ts; with --watch, again whenever the backend's sources change.
- * Run from source with `npx tsx src/cli/mizan.ts …`.
+ * Installed as the `mizan` bin (dist/cli/bin.js); from this repository: `npx tsx src/cli/mizan.ts …`.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'

@@ -1,12 +1,17 @@
-import { isUtf8 } from 'node:buffer'
 import { MizanError } from '../shared/errors.ts'
+
+// Web-standard, so the fetch adapter runs on Workers too. `fatal` refuses malformed UTF-8 instead
+// of silently replacing it; `ignoreBOM` keeps a leading U+FEFF (JSON.parse then refuses it),
+// as Buffer#toString did before.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** Bytes off the wire → text, refusing malformed UTF-8 instead of silently replacing it. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  // isUtf8 validates natively; decoding a valid buffer then needs no fatal-mode decoder.
-  if (!isUtf8(bytes)) throw new MizanError('BAD_REQUEST', 'Request body is not valid UTF-8')
-  if (Buffer.isBuffer(bytes)) return bytes.toString('utf8')
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    throw new MizanError('BAD_REQUEST', 'Request body is not valid UTF-8')
+  }
 }
 
 /** Deepest bracket nesting of a JSON text, ignoring brackets inside strings; stops early past `limit`. */

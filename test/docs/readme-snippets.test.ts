@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { sourceOf } from '../../scripts/package-exports.mjs'
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
 // Under the repo's node_modules, so the app resolves zod, react and the rest from there.
@@ -78,7 +79,7 @@ declare const mizan: ReturnType<typeof createMizanReact<ReturnType<typeof create
   },
 }
 
-const ENTRY_POINTS = (JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { exports: Record<string, { default: string }> }).exports
+const ENTRY_POINTS = (JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { exports: Record<string, unknown> }).exports
 
 /** Type-check the files with the repo's strictness, `mizan-ts/*` mapped to the repo's sources. */
 function diagnosticsOf(files: Record<string, string>): string[] {
@@ -90,7 +91,7 @@ function diagnosticsOf(files: Record<string, string>): string[] {
     mkdirSync(`${APP}${file}`.replace(/[^/]+$/, ''), { recursive: true })
     writeFileSync(`${APP}${file}`, text)
   }
-  const paths = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([entry, target]) => [entry.replace(/^\./, 'mizan-ts'), [`${REPO}${target.default.replace(/^\.\//, '')}`]]))
+  const paths = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([entry, target]) => [entry.replace(/^\./, 'mizan-ts'), [`${REPO}${sourceOf(target)!.replace(/^\.\//, '')}`]]))
   const program = ts.createProgram(
     Object.keys(files).map((file) => `${APP}${file}`),
     {

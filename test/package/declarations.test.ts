@@ -1,23 +1,24 @@
 /**
- * The package as an app gets it: the declaration files `npm pack` builds (prepack runs
- * `build:types`), installed as node_modules/mizan-ts with no src/ beside them, and an app's
+ * The package as an app gets it: the tarball `npm pack` builds (prepack runs the build),
+ * unpacked as node_modules/mizan-ts with no src/ beside it, and an app's
  * router and React client (test/fixtures/consumer) type-checked against them by each TypeScript
  * the project supports. Catches a declaration that does not emit, an entry point whose `types`
  * file is missing, and a public type that only holds under one compiler.
  */
 import { execFile } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { installedVersion, typescriptPackages } from '../../scripts/typescript-compilers.ts'
+import { unpackInto } from './packed.ts'
 
 const run = promisify(execFile)
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
 const FIXTURE = `${REPO}test/fixtures/consumer/`
 // Under the repo's node_modules, so the app resolves zod, react and the rest from there.
 const APP = `${REPO}node_modules/.cache/mizan-consumer/`
-const PACKAGE = `${APP}node_modules/mizan-ts/`
 const COMPILERS = typescriptPackages(`${REPO}package.json`).map((name) => [installedVersion(`${REPO}node_modules`, name), name] as const)
 
 interface Outcome {
@@ -37,24 +38,24 @@ async function tsc(compiler: string, args: string[]): Promise<Outcome> {
 
 beforeAll(async () => {
   rmSync(APP, { recursive: true, force: true })
-  mkdirSync(PACKAGE, { recursive: true })
-  copyFileSync(`${REPO}package.json`, `${PACKAGE}package.json`)
+  mkdirSync(APP, { recursive: true })
   // The app's own package scope: without it the repo's package.json is the nearest, and
   // `mizan-ts/...` would resolve to the repo itself (a package may import itself by name).
   writeFileSync(`${APP}package.json`, JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }))
   for (const file of ['router.ts', 'client.tsx', 'broken.ts', 'tsconfig.json']) copyFileSync(`${FIXTURE}${file}`, `${APP}${file}`)
+  unpackInto(APP)
   writeFileSync(`${APP}tsconfig.broken.json`, JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: true }, files: ['broken.ts'] }))
 }, 60_000)
 
 describe('the published declaration files', () => {
-  it('build without errors, as prepack builds them', async () => {
-    const built = await tsc('typescript', ['-p', `${REPO}tsconfig.types.json`, '--outDir', `${PACKAGE}dist/types`])
-    expect(built.output).toBe('')
-    expect(built.code).toBe(0)
-    const manifest = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { exports: Record<string, { types: string }> }
-    const missing = Object.entries(manifest.exports).filter(([, target]) => !existsSync(`${PACKAGE}${target.types}`))
+  it("exist for every entry point of the packed manifest, beside the entry's JavaScript", () => {
+    const pkg = join(APP, 'node_modules/mizan-ts')
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> }
+    const missing = Object.entries(manifest.exports).flatMap(([name, target]) =>
+      [target['types'], target['default']].filter((file) => file === undefined || !existsSync(join(pkg, file))).map((file) => `${name}: ${file}`),
+    )
     expect(missing).toEqual([])
-  }, 120_000)
+  })
 
   for (const [version, compiler] of COMPILERS) {
     it(`type-check an app's router and React client with TypeScript ${version}`, async () => {

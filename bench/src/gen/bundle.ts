@@ -35,6 +35,8 @@ export async function bundle(build: BuildFn, entry: BundleEntry): Promise<Bundle
     minify: true,
     format: 'esm',
     platform: 'browser',
+    // `mizan-ts/...` by name resolves to src/, as in the repository's tests.
+    conditions: ['mizan-source'],
     target: 'es2022',
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -26,7 +26,14 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks)
+  if (chunks.length === 1) return chunks[0]!
+  const body = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    body.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return body
 }
 
 function toResponse(result: DispatchResult): Response {

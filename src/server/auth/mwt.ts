@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { SignJWT, decodeProtectedHeader, jwtVerify } from 'jose'
 import { DIALECTS, type Dialect } from '../../shared/protocol.ts'
 import { readSettings, settingName, SettingsError } from '../settings.ts'
+import { sha256Hex } from '../sha256.ts'
 
 /** The claims of a Mizan identity token, in the order the reference writes them. */
 export interface MwtClaims {
@@ -51,7 +51,7 @@ export interface MwtSubject {
 export function permissionKey(subject: Pick<MwtSubject, 'isStaff' | 'isSuperuser' | 'permissions'>): string {
   const perms = [...(subject.permissions ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const blob = `${subject.isStaff ? 1 : 0}:${subject.isSuperuser ? 1 : 0}:${perms.join(',')}`
-  return createHash('sha256').update(blob, 'utf8').digest('hex')
+  return sha256Hex(blob)
 }
 
 const encoder = new TextEncoder()

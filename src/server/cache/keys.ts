@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { hmacSha256Hex } from '../sha256.ts'
 
 export const CONTEXT_KEY_PREFIX = 'ctx:'
 
@@ -38,7 +38,7 @@ export function cacheKeyMessage(context: string, params: Record<string, unknown>
 
 /** `ctx:<context>:<hex HMAC-SHA256>`, byte-identical to izana-core's `derive_cache_key`. */
 export function deriveCacheKey(secret: string, context: string, params: Record<string, unknown>, userId: string | null = null, rev = 0): string {
-  const mac = createHmac('sha256', secret).update(cacheKeyMessage(context, params, userId, rev), 'utf8').digest('hex')
+  const mac = hmacSha256Hex(secret, cacheKeyMessage(context, params, userId, rev))
   return `${CONTEXT_KEY_PREFIX}${context}:${mac}`
 }
 
@@ -66,7 +66,7 @@ const PLAIN = /^[\w.@+-]{0,64}$/
 
 /** A readable key part when the text is short and plain; a digest otherwise, so a long value cannot make a long key. */
 function keyPart(secret: string, text: string): string {
-  return PLAIN.test(text) ? text : '#' + createHmac('sha256', secret).update(text, 'utf8').digest('hex').slice(0, 32)
+  return PLAIN.test(text) ? text : '#' + hmacSha256Hex(secret, text).slice(0, 32)
 }
 
 export function contextGenerationKey(context: string): string {
@@ -95,5 +95,5 @@ export function bundleKey(secret: string, context: string, params: Record<string
 
 /** `bundleKey` from the message `cacheKeyMessage` made. */
 export function bundleKeyOf(secret: string, context: string, message: string): string {
-  return `${contextTag(context)}:b:${createHmac('sha256', secret).update(message, 'utf8').digest('hex')}`
+  return `${contextTag(context)}:b:${hmacSha256Hex(secret, message)}`
 }
