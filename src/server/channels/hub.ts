@@ -3,7 +3,6 @@ import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { InvalidationEvent } from '../dispatch.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { validateWith } from '../schema.ts'
-import { randomUUID } from 'node:crypto'
 import { MemoryBus, TopicTable, type BusListener, type ChannelBus } from './bus.ts'
 import { LiveRegistry, userKey, type LiveHistory, type LiveListener, type LiveMessage } from './live-registry.ts'
 import type { AnyChannelDefinition, PublishMessage, PublishParams } from './define-channel.ts'
@@ -82,7 +81,8 @@ export function liveEntries(event: Pick<InvalidationEvent, 'invalidate' | 'merge
 export class ChannelHub {
   readonly bus: ChannelBus
   /** Tells this process's own messages apart on the bus: they were delivered here already. */
-  readonly id = randomUUID()
+  // Web Crypto's, so the server entry loads on Workers too (no node:crypto).
+  readonly id = globalThis.crypto.randomUUID()
   private readonly prefix: string
   private readonly channels = new Map<string, AnyChannelDefinition>()
   /** group topic → this process's listeners. */
