@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { AnyServerRouter, RegisteredContext } from '../router.ts'
 import { coerceLaxValue } from '../schema.ts'
@@ -45,7 +44,8 @@ export function cacheUserId(user: { id?: unknown } | null | undefined): string |
 
 const KEY_MEMO_SIZE = 4096
 
-const freshToken = () => randomBytes(8).toString('hex')
+// Web Crypto, so the server entry loads on Workers too (no node:crypto).
+const freshToken = () => Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('')
 const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
 const STAMP_END = '\n'
 
