@@ -1,6 +1,7 @@
 import { MizanError } from '../../shared/errors.ts'
 import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { InvalidationEvent } from '../dispatch.ts'
+import type { ErrorReporter } from '../execute.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { validateWith } from '../schema.ts'
 import { MemoryBus, TopicTable, type BusListener, type ChannelBus } from './bus.ts'
@@ -14,7 +15,8 @@ export interface ChannelHubOptions {
   prefix?: string
   /** Lets `publish` take channel wire names as well as definitions. */
   router?: AnyServerRouter
-  onError?: (error: unknown, where: string) => void
+  /** The same reporter as the dispatcher's, the WebSocket adapter's and the caller's: `(error, { fn })`, `fn` naming what failed. */
+  onError?: ErrorReporter
   /** Bus outages and recoveries, one line each (default `console.warn`). */
   log?: (message: string) => void
 }
@@ -100,7 +102,8 @@ export class ChannelHub {
   constructor(options: ChannelHubOptions = {}) {
     this.bus = options.bus ?? new MemoryBus()
     this.prefix = options.prefix ?? 'mizan:ws:'
-    this.onError = options.onError ?? ((error, where) => console.error(`[mizan] ${where}:`, error))
+    const report = options.onError
+    this.onError = report ? (error, where) => report(error, { fn: where }) : (error, where) => console.error(`[mizan] ${where}:`, error)
     this.log = options.log ?? ((message) => console.warn(`[mizan] ${message}`))
     this.live = new LiveRegistry(this.id, (error, where) => this.onError(error, where))
     this.stopHealth = this.bus.onHealth?.((healthy) => (healthy ? void this.busRecovered() : this.busLost()))
