@@ -32,7 +32,9 @@ export const FIXTURE_SECRETS = {
   legacyJwt: 'interop-legacy-jwt-key-0123456789abcdef',
 }
 
-export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dialect: 'izana' })
+// The reference has no absolute renewal lifetime (issue 24): the recorded long-lived token is
+// older than Mizan's 24 h default, and call-mwt-obtain-via-mwt renews it as the reference did.
+export const mwtIssuer = new MwtIssuer({ keys: { v1: FIXTURE_SECRETS.mwt }, dialect: 'izana', maxLifetime: Number.MAX_SAFE_INTEGER })
 
 const { defineChannel, defineClient, defineForm, createRouter } = createMizan<FixtureUser>()
 
