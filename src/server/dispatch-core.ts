@@ -125,6 +125,8 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     // A refused form submit changed nothing: no invalidation, merge, purge or live notice.
     const refused = reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined
     const invalidate = refused ? [] : resolveInvalidation(router, reg, args)
+    // A Blob (or File) is a download: its bytes with its type, as a Response would send them.
+    if (isBlob(result)) result = blobResponse(result)
     if (isStreamSource(result)) {
       const body: CallSuccessBody = { result: null }
       if (invalidate.length) body.invalidate = invalidate
@@ -281,6 +283,19 @@ export function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): R
 
 function userIdOf(ctx: RequestContext<MizanUser>): string | null {
   return cacheUserId(ctx.user)
+}
+
+/** As `isResponse`: a plain object or array, nearly every result, is ruled out without the global's getter. */
+function isBlob(value: unknown): value is Blob {
+  if (typeof value !== 'object' || value === null) return false
+  const made: unknown = (value as { constructor?: unknown }).constructor
+  return made !== Object && made !== Array && value instanceof Blob
+}
+
+function blobResponse(blob: Blob): Response {
+  const headers: Record<string, string> = { 'Content-Type': blob.type || 'application/octet-stream' }
+  if (blob instanceof File && blob.name) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(blob.name)}`
+  return new Response(blob, { headers })
 }
 
 function deserializeArgs(json: unknown, meta: unknown): unknown {

@@ -16,6 +16,12 @@ export interface MizanRequest {
   readBody(): Promise<string>
   /** The body as bytes, for multipart form posts; absent where a transport has no raw body. */
   readBytes?(): Promise<Uint8Array>
+  /**
+   * The body as it arrives, for uploads (no size limit of its own: the multipart reader counts),
+   * or `undefined` when it was read already. Leaving it early must not destroy the connection:
+   * the answer (a 413) still has to reach the client.
+   */
+  bodyStream?(): AsyncIterable<Uint8Array> | undefined
   raw: unknown
   signal: AbortSignal
 }
@@ -60,8 +66,12 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   maxJsonDepth?: number
   /** Longest accepted query string, in bytes (default 8 KiB). */
   maxQueryBytes?: number
-  /** Largest accepted request body, in bytes (default 1 MiB). */
+  /** Largest accepted request body, in bytes (default 1 MiB); for a multipart post, its text fields together. */
   maxBodyBytes?: number
+  /** Largest multipart upload: all its file parts together, in bytes (default 20 MiB); past it, 413. */
+  maxUploadBytes?: number
+  /** Largest single file part, in bytes (default `maxUploadBytes`); past it, 413. */
+  maxFileBytes?: number
   /** Serve `POST {prefix}/batch/` and advertise it (default `true`; PROTOCOL.md §16). */
   batch?: boolean
   /** Most items one `POST {prefix}/batch/` may carry (default 100). */

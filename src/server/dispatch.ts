@@ -21,6 +21,7 @@ import { isResponse } from './is-response.ts'
 import { notAStreamReader } from './streaming/stream-source.ts'
 import { sseResponse } from './streaming/sse-response.ts'
 import { runBatch } from './batch.ts'
+import { readUpload } from './uploads/read-upload.ts'
 
 export type { DispatchOptions, InvalidationEvent, MizanRequest, UserResolver } from './dispatch-types.ts'
 export type { DispatchCore, Invocation } from './dispatch-core.ts'
@@ -31,6 +32,8 @@ export type DispatchResult = WireResponse | Response
 export interface Dispatcher {
   prefix: string
   maxBodyBytes: number
+  /** Largest multipart body (its files), checked against Content-Length before reading. */
+  maxUploadBytes: number
   /** `null` when the path is not ours, so adapters can fall through to the next handler. */
   handle(req: MizanRequest): Promise<DispatchResult | null>
   core: DispatchCore
@@ -51,6 +54,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxJsonDepth = options.maxJsonDepth ?? 64
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
+  const maxUploadBytes = options.maxUploadBytes ?? 20 * 1024 * 1024
+  const uploadLimits = { maxUploadBytes, maxFileBytes: options.maxFileBytes ?? maxUploadBytes, maxFieldBytes: maxBodyBytes }
   const csrf = createCsrfCheck(options.csrf, spelling.tokenHeader, options.trustedOrigins)
   const csrfFailure = csrf.beforeIdentity
   const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
@@ -64,7 +69,13 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const contentType = req.headers.get('content-type') ?? ''
     let body: unknown
     if (isMultipartType(contentType)) {
-      body = await readMultipart(req, contentType)
+      const upload = await readUpload(uploadStream(req), contentType, uploadLimits)
+      try {
+        return await callWithBody(req, upload.body)
+      } finally {
+        // The function has answered: its files are read (a File it returned as a download is not, see PROTOCOL.md §16).
+        void upload.cleanup()
+      }
     } else {
       const text = await req.readBody()
       if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
@@ -261,6 +272,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   return {
     prefix,
     maxBodyBytes,
+    maxUploadBytes,
     core,
     async handle(req) {
       try {
@@ -293,24 +305,15 @@ function withHandlerHeaders(res: WireResponse, ctx: RequestContext<MizanUser>): 
   return res
 }
 
-/**
- * A form post, as the reference reads one: `fn` is a field and every other text field is an
- * argument (as a string). File parts are not arguments and are left out.
- */
-async function readMultipart(req: MizanRequest, contentType: string): Promise<{ fn?: string; args: Record<string, string> }> {
-  if (!req.readBytes) throw new MizanError('BAD_REQUEST', 'multipart/form-data is not supported on this transport')
-  let form: FormData
-  try {
-    form = await new Response(new Blob([new Uint8Array(await req.readBytes())]), { headers: { 'content-type': contentType } }).formData()
-  } catch {
-    throw new MizanError('BAD_REQUEST', 'Malformed multipart/form-data body')
+/** The multipart body as it arrives; whole, when a body parser (Express) already read it. */
+function uploadStream(req: MizanRequest): AsyncIterable<Uint8Array> {
+  if (req.bodyStream) {
+    const stream = req.bodyStream()
+    if (stream) return stream
   }
-  const args: Record<string, string> = {}
-  let fn: string | undefined
-  for (const [key, value] of form) {
-    if (typeof value !== 'string') continue
-    if (key === 'fn') fn = value
-    else args[key] = value
-  }
-  return fn === undefined ? { args } : { fn, args }
+  const { readBytes } = req
+  if (!readBytes) throw new MizanError('BAD_REQUEST', 'multipart/form-data is not supported on this transport')
+  return (async function* () {
+    yield await readBytes.call(req)
+  })()
 }

@@ -58,6 +58,7 @@ export function createFetchHandler<TUser extends MizanUser>(router: AnyServerRou
       headers: request.headers,
       readBody: async () => decodeUtf8(await readLimited(request, dispatcher.maxBodyBytes)),
       readBytes: () => readLimited(request, dispatcher.maxBodyBytes),
+      bodyStream: () => (request.bodyUsed || !request.body ? undefined : (request.body as unknown as AsyncIterable<Uint8Array>)),
       raw: request,
       signal: request.signal,
     })

@@ -6,6 +6,8 @@ import type { MizanRequest } from '../dispatch-types.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { NodeHeaders } from './node-headers.ts'
 import { writeResponseBody } from './node-response-body.ts'
+import { discardRest, uploadBody } from './node-upload-body.ts'
+import { MizanError } from '../../shared/errors.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { isResponse } from '../is-response.ts'
 
@@ -94,6 +96,7 @@ class NodeRequest implements MizanRequest {
     private readonly limit: number,
     private parsedUrl?: URL,
     private readonly body?: Promise<Uint8Array>,
+    private readonly uploadLimit = limit,
   ) {
     this.headers = new NodeHeaders(raw.headers)
   }
@@ -125,6 +128,11 @@ class NodeRequest implements MizanRequest {
 
   readBytes(): Promise<Uint8Array> {
     return this.body ?? bodyOf(this.raw, this.limit)
+  }
+
+  bodyStream(): AsyncIterable<Uint8Array> | undefined {
+    if (this.body || this.raw.readableEnded) return undefined
+    return uploadBody(this.raw, this.uploadLimit)
   }
 }
 
@@ -218,10 +226,22 @@ export function createNodeHandler<TUser extends MizanUser>(router: AnyServerRout
     // node deliver the body, and write the answer, in later ticks, which halves throughput.
     // GET and HEAD carry none worth waiting for.
     const ours = url.pathname.startsWith(dispatcher.prefix + '/') && method !== 'GET' && method !== 'HEAD'
-    const body = ours ? bodyOf(req, dispatcher.maxBodyBytes) : undefined
+    // An upload is read as it streams (uploads/read-upload.ts), not gathered here.
+    const upload = ours && isMultipartType(req.headers['content-type'] ?? '')
+    const body = ours && !upload ? bodyOf(req, dispatcher.maxBodyBytes) : undefined
     body?.catch(() => {})
     try {
-      const result = await dispatcher.handle(new NodeRequest(req, res, method, rawUrl, dispatcher.maxBodyBytes, url, body))
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      const uploadLimit = dispatcher.maxUploadBytes + dispatcher.maxBodyBytes
+      if (upload && declared > uploadLimit) {
+        // Refused before a byte is read; the body is read and dropped so the answer reaches the
+        // client, unless it claims to be absurdly large, when the connection is cut instead.
+        discardRest(req, declared <= 4 * uploadLimit ? declared : 0)
+        return await send(res, dispatcher.failure(new NodeRequest(req, res, method, rawUrl, dispatcher.maxBodyBytes, url), new MizanError('BAD_REQUEST', `Upload exceeds ${dispatcher.maxUploadBytes} bytes`, { status: 413 })))
+      }
+      const result = await dispatcher.handle(new NodeRequest(req, res, method, rawUrl, dispatcher.maxBodyBytes, url, body, uploadLimit))
+      // An upload refused before its body was read (a bad Content-Type): the body still has to go.
+      if (upload && !req.readableEnded && req.listenerCount('data') === 0) discardRest(req, uploadLimit)
       if (result) return await send(res, result)
       if (next) return next()
       await send(res, { status: 404, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify({ error: true, code: 'NOT_FOUND', message: 'Not found' }) })

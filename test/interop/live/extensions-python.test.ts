@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMizanClient } from '../../../src/client/index.ts'
 import { batched } from '../../../src/client/batch.ts'
+import { upload } from '../../../src/client/files.ts'
+import { untyped } from '../../../src/client/types.ts'
 import type { izanaFixtureRouter } from '../replay/izana-fixture-router.ts'
 import { countingFetch, IZANA_PREFIX, startPythonBackend, type PythonBackend } from './python-backend.ts'
 
@@ -37,5 +39,17 @@ describe('batching client → Python backend', () => {
     expect(traffic.calls()).toBe(3)
     expect(traffic.contextReads()).toEqual(['user?user_id=1'])
     expect(traffic.log[0]?.path).toBe(`${IZANA_PREFIX}/session/`)
+  })
+})
+
+describe('upload → Python backend', () => {
+  it("sends the form in the shape the reference reads: fn a field, text fields as args, the file a part it accepts", async () => {
+    const traffic = countingFetch()
+    const api = untyped(createMizanClient<Fixture>({ dialect: 'izana', baseUrl: backend.baseUrl, fetch: traffic.fetch }))
+    const attachment = new File(['hello from a file'], 'note.txt', { type: 'text/plain' })
+    const outcome = await upload(api, 'contact.submit', { name: 'Multi', email: 'm@example.com', topic: 'sales', attachment })
+    expect(outcome.result).toEqual({ success: true, data: { received: 'Multi', topic: 'sales' } })
+    const sent = traffic.log.find((r) => r.path === `${IZANA_PREFIX}/call/`)
+    expect(sent?.headers.get('content-type') ?? 'multipart/form-data (set by fetch)').toContain('multipart/form-data')
   })
 })

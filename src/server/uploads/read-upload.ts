@@ -1,0 +1,94 @@
+/**
+ * A form post with files, read as the reference reads one (`fn` a field, every other text field
+ * an argument, as a string) plus the file parts, which become `File` arguments under their field
+ * names. File bytes go to a temporary file as they arrive (the `File` reads from disk), so an
+ * upload costs the server a buffer, not its size; the limits are enforced while reading.
+ */
+import { openAsBlob } from 'node:fs'
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MizanError } from '../../shared/errors.ts'
+import { decodeUtf8 } from '../json-body.ts'
+import { boundaryOf, parseMultipart, type PartHeaders, type PartSink } from './multipart-parser.ts'
+
+export interface UploadLimits {
+  /** Largest file part, in bytes. */
+  maxFileBytes: number
+  /** All file parts of one request together, in bytes. */
+  maxUploadBytes: number
+  /** All text fields of one request together, in bytes. */
+  maxFieldBytes: number
+}
+
+export interface UploadBody {
+  body: { fn?: string; args: Record<string, unknown> }
+  /** Removes the temporary files; call once the function has answered. */
+  cleanup(): Promise<void>
+}
+
+function tooLarge(message: string): MizanError {
+  return new MizanError('BAD_REQUEST', message, { status: 413 })
+}
+
+export async function readUpload(stream: AsyncIterable<Uint8Array>, contentType: string, limits: UploadLimits): Promise<UploadBody> {
+  const boundary = boundaryOf(contentType)
+  const args: Record<string, unknown> = Object.create(null)
+  let fn: string | undefined
+  let dir: string | undefined
+  let files = 0
+  let uploaded = 0
+  let fieldBytes = 0
+  const handles: FileHandle[] = []
+  const cleanup = async () => {
+    await Promise.all(handles.map((h) => h.close().catch(() => {})))
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => {})
+  }
+
+  function textSink(name: string): PartSink {
+    const chunks: Buffer[] = []
+    return {
+      data(chunk) {
+        fieldBytes += chunk.length
+        if (fieldBytes > limits.maxFieldBytes) throw tooLarge(`Form fields exceed ${limits.maxFieldBytes} bytes`)
+        chunks.push(Buffer.from(chunk))
+      },
+      end() {
+        const value = decodeUtf8(Buffer.concat(chunks))
+        if (name === 'fn') fn = value
+        else args[name] = value
+      },
+    }
+  }
+
+  async function fileSink(part: PartHeaders): Promise<PartSink> {
+    dir ??= await mkdtemp(join(tmpdir(), 'mizan-upload-'))
+    const path = join(dir, String(files++))
+    const handle = await open(path, 'w')
+    handles.push(handle)
+    let size = 0
+    return {
+      async data(chunk) {
+        size += chunk.length
+        uploaded += chunk.length
+        if (size > limits.maxFileBytes) throw tooLarge(`File '${part.name}' exceeds ${limits.maxFileBytes} bytes`)
+        if (uploaded > limits.maxUploadBytes) throw tooLarge(`Upload exceeds ${limits.maxUploadBytes} bytes`)
+        await handle.write(chunk)
+      },
+      async end() {
+        await handle.close()
+        handles.splice(handles.indexOf(handle), 1)
+        const type = part.contentType ?? 'application/octet-stream'
+        args[part.name] = new File([await openAsBlob(path, { type })], part.filename ?? '', { type })
+      },
+    }
+  }
+
+  try {
+    await parseMultipart(stream, boundary, (part) => (part.filename !== undefined ? fileSink(part) : textSink(part.name)))
+  } catch (error) {
+    await cleanup()
+    throw error
+  }
+  return { body: fn === undefined ? { args } : { fn, args }, cleanup }
+}
