@@ -3,6 +3,7 @@ import type { AnyRouter, CallArgs, ContextBundle, ContextNames, ContextParams, I
 import type { MizanUser, RequestContext } from './defineClient.ts'
 import { authorizeContextRead, memberParams } from './context-access.ts'
 import { executeFunction, type ErrorReporter } from './execute.ts'
+import { safeFormatter, type ErrorFormatter } from './format-error.ts'
 import { cacheUserId, ContextCache, type ContextCacheOptions } from './cache/context-cache.ts'
 import { assembleBundle } from './dispatch-core.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
@@ -16,6 +17,8 @@ export interface CallerContext<TUser extends MizanUser = MizanUser, TCtx extends
   raw?: unknown
   signal?: AbortSignal
   onError?: ErrorReporter
+  /** What the caller's rejections carry, last (format-error.ts), as the dispatcher's `formatError`. */
+  formatError?: ErrorFormatter
   /**
    * The app's request context (`createMizan().withContext(factory)`), used as it is. Without
    * it, the router's factory runs once for this caller, on a request made of `headers`.
@@ -101,14 +104,19 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
     return result
   }
 
+  const format = safeFormatter(context.formatError, report, 'caller')
+  /** A rejection as a client would see it: a `MizanError`, through `formatError`. */
+  const formatted = <T,>(running: Promise<T>): Promise<T> =>
+    context.formatError ? running.catch((error: unknown) => Promise.reject(error instanceof MizanError ? format(error) : error)) : running
+
   return new Proxy({} as Caller<R>, {
     get(_target, prop) {
-      if (prop === '$context') return (name: string, params?: Record<string, unknown>) => bundle(name, params, 'key')
-      if (prop === '$contextWire') return (name: string, params?: Record<string, unknown>) => bundle(name, params, 'wire')
+      if (prop === '$context') return (name: string, params?: Record<string, unknown>) => formatted(bundle(name, params, 'key'))
+      if (prop === '$contextWire') return (name: string, params?: Record<string, unknown>) => formatted(bundle(name, params, 'wire'))
       if (typeof prop !== 'string') return undefined
       const reg = byKey.get(prop)
       if (!reg) return undefined
-      return (input?: unknown) => call(reg, input)
+      return (input?: unknown) => formatted(call(reg, input))
     },
   })
 }

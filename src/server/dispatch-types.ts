@@ -6,6 +6,7 @@ import type { Dialect, InvalidateEntry, MergeEntry } from '../shared/protocol.ts
 import type { CacheOption } from './cache/cache-settings.ts'
 import type { MizanUser } from './defineClient.ts'
 import type { Coercion, ErrorReporter } from './execute.ts'
+import type { ErrorFormatter } from './format-error.ts'
 
 /** The runtime-neutral request every adapter produces. */
 export interface MizanRequest {
@@ -79,6 +80,8 @@ export interface DispatchOptions<TUser extends MizanUser = MizanUser> {
   /** A streamed result sends a comment after this long without an item, for buffering proxies (default 15 s). */
   streamHeartbeatMs?: number
   onError?: ErrorReporter
+  /** What a client sees of a failure, last (see format-error.ts): by default, internals never leave. */
+  formatError?: ErrorFormatter
   /**
    * Told after every successful call that invalidates or merges (over HTTP or WebSocket), e.g.
    * `hub.invalidated` from `createChannelHub` for live invalidation. Not awaited; failures are reported.

@@ -14,6 +14,7 @@ import type { MizanUser, RequestContext } from './defineClient.ts'
 import { createDispatchCore, RESPONSE_HEADERS, type DispatchCore, type Invocation } from './dispatch-core.ts'
 import type { DispatchOptions, MizanRequest } from './dispatch-types.ts'
 import { errorResponse, isMultipartType, jsonResponse, type WireResponse } from './http-parts.ts'
+import { safeFormatter } from './format-error.ts'
 import { parseJsonBody } from './json-body.ts'
 import type { AnyServerRouter, RegisteredFunction } from './router.ts'
 import { matchViewRoute } from './view-routes.ts'
@@ -59,6 +60,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const csrf = createCsrfCheck(options.csrf, spelling.tokenHeader, options.trustedOrigins)
   const csrfFailure = csrf.beforeIdentity
   const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
+  const format = safeFormatter(options.formatError, report, 'http')
 
   function notFoundMessage(fn: unknown): string {
     // JSON text, not String(fn): `{"fn":{"toString":1}}` has a toString that is no function, and String() throws on it.
@@ -138,9 +140,9 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   function failure(req: MizanRequest, error: unknown): DispatchResult {
-    if (error instanceof MizanError) return errorResponse(error)
+    if (error instanceof MizanError) return errorResponse(format(error))
     report(error, { fn: req.url.pathname })
-    return errorResponse(new MizanError('INTERNAL_ERROR', 'An internal error occurred'))
+    return errorResponse(format(new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })))
   }
 
   function callCheck(req: MizanRequest): DispatchResult | null {

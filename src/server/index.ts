@@ -16,6 +16,7 @@ export type { ContextAuthorize, ContextPolicy, ContextRead, ContextScope } from 
 export type { RequestContextFactory, RouterEnv } from './router.ts'
 export type { Middleware, MiddlewareNext, MiddlewareOptions, MiddlewareResult } from './middleware.ts'
 export type { ErrorReporter } from './execute.ts'
+export type { ErrorFormatter, FormatErrorInfo } from './format-error.ts'
 export { defineForm, createDefineForm } from './forms/define-form.ts'
 export type { DefineFormOptions, FormDefinition, FormSchemaBody } from './forms/define-form.ts'
 export type { FieldSchema, FieldHint } from './forms/field-schema.ts'

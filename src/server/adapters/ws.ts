@@ -18,6 +18,7 @@ import { trimTrailingSlashes } from '../../shared/trim-slashes.ts'
 import { ChannelHub } from '../channels/hub.ts'
 import type { MizanUser } from '../defineClient.ts'
 import { safeReporter } from '../dispatch-core.ts'
+import { safeFormatter } from '../format-error.ts'
 import { createDispatcher, type DispatchOptions, type InvalidationEvent } from '../dispatch.ts'
 import type { AnyServerRouter } from '../router.ts'
 import type { WsEnv } from './ws/env.ts'
@@ -104,6 +105,7 @@ export function attachWebSocket<TUser extends MizanUser>(
     core: dispatcher.core,
     hub,
     report,
+    formatError: safeFormatter(options.formatError, report, 'ws'),
     path,
     httpPrefix: trimTrailingSlashes(options.prefix ?? DIALECTS[options.dialect ?? 'mizan'].prefix),
     rpcMode: options.rpc ?? 'any',

@@ -26,6 +26,8 @@ export interface WsEnv {
   readonly core: DispatchCore
   readonly hub: ChannelHub
   readonly report: ErrorReporter
+  /** `formatError` of the options, made safe: what a client sees of an `rpc` or `ctx` failure. */
+  readonly formatError: (error: MizanError) => MizanError
   /** The socket path: failures that belong to no function are reported under it. */
   readonly path: string
   /** Prefix of the HTTP routes, named to callers of HTTP-only functions. */

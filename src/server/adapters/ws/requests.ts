@@ -36,7 +36,7 @@ export class SessionRequests {
 
   private reply(id: RpcId, outcome: { data: unknown } | { error: MizanError }): void {
     if ('data' in outcome) this.session.send({ id, ok: true, data: outcome.data })
-    else this.session.send({ id, ok: false, error: errorObject(outcome.error) })
+    else this.session.send({ id, ok: false, error: errorObject(this.env.formatError(outcome.error)) })
   }
 
   /**

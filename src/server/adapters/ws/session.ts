@@ -142,7 +142,7 @@ export class Session implements SessionLink {
   asMizanError(error: unknown, where: string): MizanError {
     if (error instanceof MizanError) return error
     this.env.report(error, { fn: where })
-    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
