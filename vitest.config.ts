@@ -21,6 +21,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Python venv, Chromium and Redis on a fresh machine (see the file).
+    globalSetup: ['./test/setup/environment.ts'],
     reporters: ['default', './test/reporters/plain-summary.ts'],
   },
 })

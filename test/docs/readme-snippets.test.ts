@@ -1,8 +1,10 @@
 /**
- * The README's TypeScript blocks compile. Each block becomes a file of a small app, after a
- * prelude that declares only what the block leaves out (a `db`, a `sessions` store, the router
- * of the tour), and the app is type-checked against this repo's entry points as `mizan-ts/*`.
- * A block with no prelude here fails the test, so a new snippet is checked from the start.
+ * The TypeScript blocks of the README and docs/GUIDE.md compile. Each block becomes a file of a
+ * small app, after a prelude that declares only what the block leaves out (a `db`, a `sessions`
+ * store, the router of the tour, the globals of Bun and Deno), and the app is type-checked
+ * against this repo's entry points as `mizan-ts/*`. A block is named by its heading (`#2`, `#3`
+ * for later blocks under the same one); a block with no prelude here fails the test, so a new
+ * snippet is checked from the start.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -20,9 +22,10 @@ interface Snippet {
   code: string
 }
 
-/** Fenced ts/tsx blocks, each with the heading it sits under. */
+/** Fenced ts/tsx blocks, each with the heading it sits under (`#n` for the n-th under one heading). */
 function snippetsOf(markdown: string): Snippet[] {
   const out: Snippet[] = []
+  const seen = new Map<string, number>()
   let heading = ''
   const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -31,7 +34,9 @@ function snippetsOf(markdown: string): Snippet[] {
     const fence = /^```(ts|tsx)\s*$/.exec(line)
     if (!fence) continue
     const end = lines.indexOf('```', i + 1)
-    out.push({ heading, lang: fence[1] ?? 'ts', code: lines.slice(i + 1, end).join('\n') })
+    const n = (seen.get(heading) ?? 0) + 1
+    seen.set(heading, n)
+    out.push({ heading: n === 1 ? heading : `${heading}#${n}`, lang: fence[1] ?? 'ts', code: lines.slice(i + 1, end).join('\n') })
     i = end
   }
   return out
@@ -41,7 +46,26 @@ const USER = '{ id: number; isStaff: boolean; isSuperuser: boolean }'
 const SESSIONS = `declare const sessions: { userFrom(source: Headers | string | null): ${USER} | null }`
 
 /** Per heading: the file the block becomes, and what it needs declared around it. */
+const ROUTER = "import { router } from '../server/router'"
 const PRELUDES: Record<string, { file: string; prelude: string }> = {
+  // README.md
+  'Quick start': { file: 'quick/server.ts', prelude: '' },
+  'Quick start#2': { file: 'quick/app.tsx', prelude: '' },
+  "Node's http server": { file: 'adapters/node.ts', prelude: ROUTER },
+  'Express (or Connect)': { file: 'adapters/express.ts', prelude: ROUTER },
+  'Fetch API: Hono': { file: 'adapters/hono.ts', prelude: ROUTER },
+  'Next.js route handler': { file: 'adapters/next.ts', prelude: ROUTER },
+  Bun: {
+    file: 'adapters/bun.ts',
+    prelude: `${ROUTER}\ndeclare const Bun: { serve(options: { port: number; fetch: (request: Request) => Promise<Response> }): unknown }`,
+  },
+  Deno: {
+    file: 'adapters/deno.ts',
+    prelude: `${ROUTER}\ndeclare const Deno: { serve(options: { port: number }, handler: (request: Request) => Promise<Response>): unknown }`,
+  },
+  'Cloudflare Workers': { file: 'adapters/worker.ts', prelude: ROUTER },
+  'Auth and sessions': { file: 'auth-recipe.ts', prelude: '' },
+  // docs/GUIDE.md
   '1. Declare server functions': {
     file: 'server/router.ts',
     prelude: `type Row = { user_id: number; name: string }
@@ -87,6 +111,12 @@ function diagnosticsOf(files: Record<string, string>): string[] {
   // The app's own package scope, so `mizan-ts/...` is not the repo importing itself.
   mkdirSync(APP, { recursive: true })
   writeFileSync(`${APP}package.json`, JSON.stringify({ name: 'readme-app', private: true, type: 'module' }))
+  // Hono is not a dependency here: the part of its API the README's block uses.
+  files['hono.d.ts'] = `declare module 'hono' {
+  export class Hono {
+    all(path: string, handler: (c: { req: { raw: Request } }) => Response | Promise<Response>): this
+  }
+}`
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(`${APP}${file}`.replace(/[^/]+$/, ''), { recursive: true })
     writeFileSync(`${APP}${file}`, text)
@@ -117,11 +147,11 @@ function diagnosticsOf(files: Record<string, string>): string[] {
   })
 }
 
-describe('README code blocks', () => {
-  const snippets = snippetsOf(readFileSync(`${REPO}README.md`, 'utf8'))
+describe('README and guide code blocks', () => {
+  const snippets = [...snippetsOf(readFileSync(`${REPO}README.md`, 'utf8')), ...snippetsOf(readFileSync(`${REPO}docs/GUIDE.md`, 'utf8'))]
 
   it('each ts/tsx block has its prelude here', () => {
-    expect(snippets.length).toBeGreaterThanOrEqual(7)
+    expect(snippets.length).toBeGreaterThanOrEqual(17)
     expect(snippets.map((s) => s.heading).filter((heading) => !PRELUDES[heading])).toEqual([])
   })
 
