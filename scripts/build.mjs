@@ -16,6 +16,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const problems = exportProblems(manifest)
 if (problems.length) {
   for (const { name, message } of problems) console.error(`package.json exports["${name}"] ${message}`)
+  console.error("run `node scripts/fix-exports.mjs` to rewrite them from their source files")
   process.exit(1)
 }
 
