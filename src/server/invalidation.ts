@@ -13,6 +13,18 @@ function pick(args: unknown, names: Iterable<string>): WireParams {
   return out
 }
 
+/**
+ * The names a mutation's args can scope an entry by: only args its input schema declares (raw
+ * args may carry extra keys the schema strips; one named like the context's param must not turn
+ * a broad invalidation into a scoped one). A schema without named params (none, or a record such
+ * as a form submit's) hands the function the args as sent, so those are its args.
+ */
+function declaredBy(reg: RegisteredFunction, names: Iterable<string>): string[] {
+  const list = [...names]
+  if (!reg.params.length) return list
+  return list.filter((name) => reg.params.some((p) => p.name === name))
+}
+
 function contextEntry(ctx: RegisteredContext, params: WireParams): InvalidateEntry {
   return Object.keys(params).length ? { context: ctx.name, params } : ctx.name
 }
@@ -29,7 +41,7 @@ export function resolveInvalidation(router: AnyServerRouter, reg: RegisteredFunc
   if (!affects.length) return out
   const seen = new Set<string>()
   for (const target of affects) {
-    const entry = targetEntry(router, target, args)
+    const entry = targetEntry(router, reg, target, args)
     if (!entry) continue
     const key = JSON.stringify(entry)
     if (seen.has(key)) continue
@@ -39,14 +51,14 @@ export function resolveInvalidation(router: AnyServerRouter, reg: RegisteredFunc
   return out
 }
 
-function targetEntry(router: AnyServerRouter, target: AffectsTarget, args: unknown): InvalidateEntry | undefined {
+function targetEntry(router: AnyServerRouter, reg: RegisteredFunction, target: AffectsTarget, args: unknown): InvalidateEntry | undefined {
   if (typeof target === 'string') {
     const ctx = router.contexts.get(target)
-    return ctx ? contextEntry(ctx, pick(args, ctx.params.keys())) : undefined
+    return ctx ? contextEntry(ctx, pick(args, declaredBy(reg, ctx.params.keys()))) : undefined
   }
   const targetReg = router.lookup(target)
   if (!targetReg) return undefined
-  const params = pick(args, targetReg.params.map((p) => p.name))
+  const params = pick(args, declaredBy(reg, targetReg.params.map((p) => p.name)))
   const ctxName = targetReg.fn.options.context
   const ctx = ctxName ? router.contexts.get(ctxName) : undefined
   if (ctx) return contextEntry(ctx, params)
@@ -64,7 +76,7 @@ export function resolveMerges(router: AnyServerRouter, reg: RegisteredFunction, 
     const [slot, ...rest] = resolveMergeSlot(ctx, reg.fn.options.output)
     if (!slot || rest.length) continue
     const entry: MergeEntry = { context: ctxName, slot: slot.wireName, value }
-    const params = pick(args, ctx.params.keys())
+    const params = pick(args, declaredBy(reg, ctx.params.keys()))
     if (Object.keys(params).length) entry.params = params
     out.push(entry)
   }
