@@ -2,7 +2,9 @@ import type { InvalidateEntry, MergeEntry } from '../../shared/protocol.ts'
 import type { AnyServerRouter, RegisteredContext } from '../router.ts'
 import { coerceLaxValue } from '../schema.ts'
 import type { CacheBackend } from './backend.ts'
-import { bundleKeyOf, cacheKeyMessage, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey, userGenerationKey } from './keys.ts'
+import { memberParams } from '../context-access.ts'
+import { parseInput } from '../execute.ts'
+import { bundleKeyOf, cacheKeyMessage, contextGenerationKey, contextKeyPrefix, deriveCacheKey, paramGenerationKey, typedText, userGenerationKey } from './keys.ts'
 
 /**
  * `'mizan'` (default): generation-stamped keys. A purge replaces one or a few generation
@@ -115,6 +117,7 @@ export class ContextCache {
   generationKeys(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null = null): string[] {
     const keys = [contextGenerationKey(ctx.name)]
     if (ctx.scope === 'user') keys.push(userGenerationKey(this.options.secret, ctx.name, userId))
+    // null reads under "not given": a read of "any value" must see a scoped purge of any value.
     for (const name of ctx.params.keys()) keys.push(paramGenerationKey(this.options.secret, ctx.name, name, params[name]))
     return keys
   }
@@ -132,7 +135,8 @@ export class ContextCache {
 
   private async fetchStamped(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
     const { backend, secret } = this.options
-    const message = cacheKeyMessage(ctx.name, params, userId, ctx.rev)
+    // Typed values: `null` and `"null"` (or `1` and `"1"` under a union schema) are different reads.
+    const message = cacheKeyMessage(ctx.name, typedParams(params), userId, ctx.rev)
     let keys = this.keyMemo.get(message)
     if (!keys) {
       // Bounded: a flood of distinct reads empties it rather than growing it.
@@ -204,7 +208,7 @@ export class ContextCache {
       }
       const keys = byContext.get(ctx) ?? new Set<string>()
       byContext.set(ctx, keys)
-      for (const key of this.purgeKeys(ctx, params, userId)) keys.add(key)
+      for (const key of await this.purgeKeys(ctx, params, userId)) keys.add(key)
     }
     for (const [ctx, keys] of byContext) {
       const list = [...keys]
@@ -214,17 +218,20 @@ export class ContextCache {
     for (const [ctx, params] of python) await this.purgePython(ctx, params, userId)
   }
 
-  private purgeKeys(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): string[] {
+  private async purgeKeys(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): Promise<string[]> {
     const { secret } = this.options
     const keys: string[] = []
+    const parsed = await parsedByMembers(ctx, params)
     for (const [name, value] of Object.entries(params)) {
       const info = ctx.params.get(name)
       if (!info || value === undefined) continue
       keys.push(paramGenerationKey(secret, ctx.name, name, undefined))
-      // The mutation's args are raw JSON; reads are keyed on parsed values. Lax coercion covers "1" vs 1 and "true" vs true.
+      // The mutation's args are raw JSON; reads are keyed on parsed values. Lax coercion covers "1" vs 1 and "true" vs true;
+      // the members' own schemas cover what they reshape (dates, trims, transforms).
       keys.push(paramGenerationKey(secret, ctx.name, name, value))
       const coerced = coerceLaxValue(value, info.kind)
       if (coerced !== value) keys.push(paramGenerationKey(secret, ctx.name, name, coerced))
+      for (const value of parsed.get(name) ?? []) keys.push(paramGenerationKey(secret, ctx.name, name, value))
     }
     if (keys.length) return keys
     // A user-scoped bundle changed for its caller only: the other users' copies stay valid.
@@ -259,6 +266,32 @@ export class ContextCache {
       }
     }
   }
+}
+
+/** Each param's value as a read's member schemas parse it: what the read was keyed on. Members the entry's params do not satisfy are skipped. */
+async function parsedByMembers(ctx: RegisteredContext, params: Record<string, unknown>): Promise<Map<string, unknown[]>> {
+  const out = new Map<string, unknown[]>()
+  for (const member of ctx.members) {
+    if (!member.fn.options.input) continue
+    let parsed: unknown
+    try {
+      parsed = await parseInput(member, memberParams(member, params) ?? {})
+    } catch {
+      continue
+    }
+    if (typeof parsed !== 'object' || parsed === null) continue
+    for (const p of member.params) {
+      const value = (parsed as Record<string, unknown>)[p.name]
+      if (value !== undefined && params[p.name] !== undefined) out.set(p.name, [...(out.get(p.name) ?? []), value])
+    }
+  }
+  return out
+}
+
+function typedParams(params: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(params)) out[key] = typedText(params[key])
+  return out
 }
 
 /** The reference ignores params no member declares; so does the key. */

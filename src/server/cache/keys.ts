@@ -10,7 +10,41 @@ function normalize(value: unknown): string {
   if (typeof value === 'string') return value
   // JSON has one number type: an integral value is taken as a Python int (2.0 arrives as 2).
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e21 ? String(value) : pythonFloat(value)
-  return JSON.stringify(value)
+  // Python has one int type: a bigint param is its digits (JSON.stringify would throw on it).
+  if (typeof value === 'bigint') return String(value)
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? String(v) : v))
+}
+
+/**
+ * A value with its type, in one canonical spelling (object keys sorted): the default key mode's
+ * bundle keys, where `null` and `"null"`, `1` and `"1"` are different reads. The Python mode keeps
+ * the reference's `str()`, which cannot tell them apart.
+ */
+export function typedText(value: unknown): string {
+  if (value === undefined || value === null) return 'null'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'number') return normalize(value)
+  if (typeof value !== 'object') return String(value)
+  if (value instanceof Date) return `D${Number.isNaN(value.getTime()) ? 'NaN' : value.toISOString()}`
+  if (Array.isArray(value)) return `[${value.map(typedText).join(',')}]`
+  const record = value as Record<string, unknown>
+  return `{${Object.keys(record)
+    .sort(byCodePoint)
+    .filter((key) => record[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${typedText(record[key])}`)
+    .join(',')}}`
+}
+
+/**
+ * A param value as generation keys compare it: its Python `str()` with object keys sorted and a
+ * date as its ISO text, so a mutation's raw value and a read's parsed one meet whatever key
+ * order or date type each has. Values that differ may share a generation: that only purges more.
+ */
+function generationText(value: unknown): string {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'NaN' : value.toISOString()
+  if (typeof value === 'object' && value !== null) return typedText(value)
+  return normalize(value)
 }
 
 function pythonFloat(value: number): string {
@@ -73,10 +107,13 @@ export function contextGenerationKey(context: string): string {
   return `${contextTag(context)}:g`
 }
 
-/** `value` undefined: the generation of reads that did not give the param. */
+/**
+ * `value` undefined or null: the generation of reads that did not give the param (or gave null,
+ * commonly "any"): a scoped purge of any value of it reaches them.
+ */
 export function paramGenerationKey(secret: string, context: string, param: string, value: unknown): string {
   const name = keyPart(secret, param)
-  return value === undefined ? `${contextTag(context)}:g:${name}` : `${contextTag(context)}:g:${name}=${keyPart(secret, normalize(value))}`
+  return value === undefined || value === null ? `${contextTag(context)}:g:${name}` : `${contextTag(context)}:g:${name}=${keyPart(secret, generationText(value))}`
 }
 
 /** A user-scoped context's generation of one reader (`@` keeps it apart from param names); anonymous readers share one. */

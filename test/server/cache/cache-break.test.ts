@@ -1,0 +1,112 @@
+/**
+ * Breaker's findings on issue #23's cache: each test is named after the bug it caught.
+ */
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
+import { MemoryCache } from '../../../src/server/cache/backend.ts'
+import { createCaller, createMizan } from '../../../src/server/index.ts'
+
+interface U { id: number | string }
+const { defineClient, createRouter } = createMizan<U>()
+
+function boardApp() {
+  const tasks = new Map<number, string[]>([[1, []], [2, []]])
+  const names = new Map<number, string>([[1, 'one'], [2, 'two']])
+  const router = createRouter({
+    boardTasks: defineClient({ context: 'board', input: z.object({ board_id: z.number().int() }) }, ({ board_id }) => [...(tasks.get(board_id) ?? [])]),
+    boardName: defineClient({ context: 'board', input: z.object({ board_id: z.number().int() }) }, ({ board_id }) => names.get(board_id) ?? '?'),
+    // Its own arg is `id`, not the context's `board_id`: its invalidation is broad.
+    renameBoard: defineClient({ auth: true, affects: 'board', input: z.object({ id: z.number().int(), name: z.string() }) }, ({ id, name }) => {
+      names.set(id, name)
+      return { ok: true }
+    }),
+  })
+  const cache = { backend: new MemoryCache(), secret: 's' }
+  const handler = createFetchHandler(router, { csrf: false, onError: () => {}, resolveUser: (req) => (req.headers.get('x-user') ? { id: Number(req.headers.get('x-user')) } : null), cache })
+  const ctx = async (q: string, user?: number) => {
+    const res = await handler(new Request(`http://127.0.0.1/api/mizan/ctx/board/${q}`, { headers: user === undefined ? {} : { 'x-user': String(user) } }))
+    return { cache: res.headers.get('x-mizan-cache'), body: (await res.json()) as Record<string, unknown> }
+  }
+  const call = async (fn: string, args: object, user: number) => {
+    const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn, args }), headers: { 'content-type': 'application/json', 'x-user': String(user) } }))
+    return (await res.json()) as Record<string, unknown>
+  }
+  return { ctx, call }
+}
+
+describe('an undeclared arg narrows a mutation’s invalidation', () => {
+  it('board_id smuggled into rename_board’s args does not turn its broad purge into a scoped one', async () => {
+    const a = boardApp()
+    expect((await a.ctx('?board_id=1', 2)).body['board_name']).toBe('one')
+    const answer = await a.call('rename_board', { id: 1, name: 'renamed', board_id: 999 }, 1)
+    expect(answer['invalidate']).toEqual(['board'])
+    const again = await a.ctx('?board_id=1', 2)
+    expect([again.cache, again.body['board_name']]).toEqual(['MISS', 'renamed'])
+  })
+})
+
+function filterApp() {
+  const rows: { a: number; b: number; day: string; tag: string | null }[] = []
+  const router = createRouter({
+    byFilter: defineClient({ context: 'rows', input: z.object({ filter: z.object({ a: z.number(), b: z.number() }).optional() }) }, ({ filter }) =>
+      rows.filter((r) => !filter || (r.a === filter.a && r.b === filter.b)).length,
+    ),
+    byDay: defineClient({ context: 'days', input: z.object({ day: z.coerce.date() }) }, ({ day }) => rows.filter((r) => r.day === day.toISOString().slice(0, 10)).length),
+    byTag: defineClient({ context: 'tags', input: z.object({ tag: z.string().nullable() }) }, ({ tag }) => rows.filter((r) => tag === null || r.tag === tag).length),
+    byName: defineClient({ context: 'names', input: z.object({ name: z.string().trim().toLowerCase() }) }, ({ name }) => rows.filter((r) => r.tag === name).length),
+    addRow: defineClient(
+      { affects: ['rows', 'days', 'tags', 'names'], input: z.object({ filter: z.object({ a: z.number(), b: z.number() }), day: z.string(), tag: z.string().nullable(), name: z.string() }) },
+      ({ filter, day, tag }) => {
+        rows.push({ ...filter, day, tag })
+        return { ok: true }
+      },
+    ),
+  })
+  return { router, cache: { backend: new MemoryCache(), secret: 's' } }
+}
+
+describe('a scoped purge misses reads whose params the schema reshapes', () => {
+  it('an object param sent in another key order', async () => {
+    const { router, cache } = filterApp()
+    const reader = createCaller(router, { user: { id: 2 }, cache })
+    expect(await reader.$context('rows', { filter: { a: 1, b: 2 } })).toEqual({ byFilter: 0 })
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { b: 2, a: 1 }, day: '2024-01-01', tag: 'x', name: 'x' })
+    expect(await reader.$context('rows', { filter: { a: 1, b: 2 } })).toEqual({ byFilter: 1 })
+  })
+
+  it('a date param (z.coerce.date) named by its day', async () => {
+    const { router, cache } = filterApp()
+    const reader = createCaller(router, { user: { id: 2 }, cache })
+    expect(await reader.$context('days', { day: '2024-01-01' as never })).toEqual({ byDay: 0 })
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { a: 1, b: 2 }, day: '2024-01-01', tag: 'x', name: 'x' })
+    expect(await reader.$context('days', { day: '2024-01-01' as never })).toEqual({ byDay: 1 })
+  })
+
+  it('a trimmed, lower-cased param', async () => {
+    const { router, cache } = filterApp()
+    const reader = createCaller(router, { user: { id: 2 }, cache })
+    expect(await reader.$context('names', { name: 'x' })).toEqual({ byName: 0 })
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { a: 1, b: 2 }, day: '2024-01-01', tag: 'x', name: ' X ' })
+    expect(await reader.$context('names', { name: 'x' })).toEqual({ byName: 1 })
+  })
+
+  it('a null param (all rows) after a mutation of one value', async () => {
+    const { router, cache } = filterApp()
+    const reader = createCaller(router, { user: { id: 2 }, cache })
+    expect(await reader.$context('tags', { tag: null })).toEqual({ byTag: 0 })
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { a: 1, b: 2 }, day: '2024-01-01', tag: 'x', name: 'x' })
+    expect(await reader.$context('tags', { tag: null })).toEqual({ byTag: 1 })
+  })
+})
+
+describe('params of different types share one bundle key', () => {
+  it('null and "null" are different reads', async () => {
+    const { router, cache } = filterApp()
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { a: 1, b: 2 }, day: '2024-01-01', tag: 'null', name: 'x' })
+    await createCaller(router, { user: { id: 1 }, cache }).addRow({ filter: { a: 1, b: 2 }, day: '2024-01-01', tag: 'y', name: 'x' })
+    const reader = createCaller(router, { user: { id: 2 }, cache })
+    expect(await reader.$context('tags', { tag: null })).toEqual({ byTag: 2 })
+    expect(await reader.$context('tags', { tag: 'null' })).toEqual({ byTag: 1 })
+  })
+})
