@@ -43,7 +43,8 @@ export function resolveInvalidation(router: AnyServerRouter, reg: RegisteredFunc
   for (const target of affects) {
     const entry = targetEntry(router, reg, target, args)
     if (!entry) continue
-    const key = JSON.stringify(entry)
+    // Args from createCaller may hold bigints, which JSON.stringify throws on.
+    const key = JSON.stringify(entry, (_name, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value))
     if (seen.has(key)) continue
     seen.add(key)
     out.push(entry)

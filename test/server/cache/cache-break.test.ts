@@ -110,3 +110,24 @@ describe('params of different types share one bundle key', () => {
     expect(await reader.$context('tags', { tag: 'null' })).toEqual({ byTag: 1 })
   })
 })
+
+describe('a bigint param fails the cached read', () => {
+  it('is keyed (and purged) like any other param', async () => {
+    let count = 0
+    const router = createRouter({
+      big: defineClient({ context: 'big', input: z.object({ n: z.bigint() }) }, ({ n }) => `${n}:${count}`),
+      bump: defineClient({ affects: 'big', input: z.object({ n: z.bigint() }) }, () => ++count),
+    })
+    const handler = createFetchHandler(router, { csrf: false, onError: () => {}, cache: { backend: new MemoryCache(), secret: 's' } })
+    const read = async () => {
+      const res = await handler(new Request('http://127.0.0.1/api/mizan/ctx/big/?n=12345678901234567890'))
+      return [res.status, res.headers.get('x-mizan-cache'), await res.json()]
+    }
+    expect(await read()).toEqual([200, 'MISS', { big: '12345678901234567890:0' }])
+    expect(await read()).toEqual([200, 'HIT', { big: '12345678901234567890:0' }])
+    await createCaller(router, { cache: { backend: new MemoryCache(), secret: 's' } }).bump({ n: 12345678901234567890n })
+    const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn: 'bump', args: { n: '12345678901234567890' } }), headers: { 'content-type': 'application/json' } }))
+    expect(res.status).toBe(200)
+    expect(await read()).toEqual([200, 'MISS', { big: '12345678901234567890:2' }])
+  })
+})
