@@ -49,6 +49,8 @@ const KEY_MEMO_SIZE = 4096
 // Web Crypto, so the server entry loads on Workers too (no node:crypto).
 const freshToken = () => Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('')
 const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
+/** The Python mode's purge count per context, per backend: its keys carry no generation to tell an older computation by. */
+const purgesByBackend = new WeakMap<CacheBackend, Map<string, number>>()
 const STAMP_END = '\n'
 
 /**
@@ -70,11 +72,15 @@ export class ContextCache {
    * make their own, and a purge one of them lost must hold for all of them.
    */
   private readonly unpurged: Map<string, RegisteredContext>
+  private readonly purges: Map<string, number>
 
   constructor(private readonly options: ContextCacheOptions) {
     let lost = unpurgedByBackend.get(options.backend)
     if (!lost) unpurgedByBackend.set(options.backend, (lost = new Map()))
     this.unpurged = lost
+    let purges = purgesByBackend.get(options.backend)
+    if (!purges) purgesByBackend.set(options.backend, (purges = new Map()))
+    this.purges = purges
     this.mode = options.keys ?? 'mizan'
     if (this.mode !== 'mizan' && this.mode !== 'python') throw new TypeError(`cache.keys must be 'mizan' or 'python', not ${String(options.keys)}`)
   }
@@ -177,12 +183,18 @@ export class ContextCache {
     const key = deriveCacheKey(secret, ctx.name, declaredOnly(ctx, read.raw), userId, ctx.rev)
     const cached = await this.guard(() => backend.get(key), null)
     if (cached !== null) return { body: cached, outcome: 'HIT' }
-    const shared = this.inflight.get(key)
+    // A computation begun before a purge (of this process) neither answers a later read nor is stored after it.
+    const epoch = this.purges.get(ctx.name) ?? 0
+    const flight = `${key}${STAMP_END}${epoch}`
+    const shared = this.inflight.get(flight)
     if (shared) return { body: await shared, outcome: 'MISS' }
-    const pending = compute().finally(() => this.inflight.delete(key))
-    this.inflight.set(key, pending)
+    const pending = compute().finally(() => this.inflight.delete(flight))
+    this.inflight.set(flight, pending)
     const body = await pending
+    const purged = () => (this.purges.get(ctx.name) ?? 0) !== epoch
+    if (purged()) return { body, outcome: 'MISS' }
     await this.guard(() => backend.set(key, body, this.ttlOf(ctx)), undefined)
+    if (purged()) await this.guard(() => backend.delete(key), undefined)
     return { body, outcome: 'MISS' }
   }
 
@@ -241,6 +253,7 @@ export class ContextCache {
   /** The reference's purge: the caller's and the anonymous key for scoped params, a SCAN for a broad one. */
   private async purgePython(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null): Promise<void> {
     const { backend, secret } = this.options
+    this.purges.set(ctx.name, (this.purges.get(ctx.name) ?? 0) + 1)
     const scoped = declaredOnly(ctx, params)
     const userScoped = ctx.scope === 'user'
     const owners = userScoped || userId === null ? [userId] : [userId, null]

@@ -131,3 +131,33 @@ describe('a bigint param fails the cached read', () => {
     expect(await read()).toEqual([200, 'MISS', { big: '12345678901234567890:2' }])
   })
 })
+
+describe.each(['mizan', 'python'] as const)('a read computing while a purge lands is stored or shared after it (%s keys)', (keys) => {
+  it('neither the in-flight read nor its stored bundle answers a read made after the mutation', async () => {
+    const tasks: string[] = []
+    let gate: (() => void) | undefined
+    const router = createRouter({
+      list: defineClient({ context: 'list', input: z.object({ list_id: z.number() }) }, async () => {
+        const seen = [...tasks]
+        if (gate === undefined) await new Promise<void>((resolve) => (gate = resolve))
+        return seen
+      }),
+      add: defineClient({ auth: true, affects: 'list', input: z.object({ list_id: z.number(), title: z.string() }) }, ({ title }) => {
+        tasks.push(title)
+        return { ok: true }
+      }),
+    })
+    const cache = { backend: new MemoryCache(), secret: 's', keys }
+    const handler = createFetchHandler(router, { csrf: false, onError: () => {}, resolveUser: () => ({ id: 1 }), cache })
+    const read = async () => (await (await handler(new Request('http://127.0.0.1/api/mizan/ctx/list/?list_id=1'))).json()) as { list: string[] }
+    const early = read()
+    while (gate === undefined) await new Promise((resolve) => setTimeout(resolve, 1))
+    const res = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn: 'add', args: { list_id: 1, title: 't' } }), headers: { 'content-type': 'application/json' } }))
+    expect(res.status).toBe(200)
+    const late = read()
+    gate()
+    expect((await early).list).toEqual([])
+    expect((await late).list).toEqual(['t'])
+    expect((await read()).list).toEqual(['t'])
+  })
+})
