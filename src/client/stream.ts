@@ -36,3 +36,5 @@ export function stream(client: object, key: string, input?: unknown, options?: S
   const body = JSON.stringify({ fn: kernel.wireName(key), args: input ?? {} })
   return streamCall((path, headers, init, signal) => kernel.request(path, headers, init, signal), CALL_ROUTE, body, options)
 }
+
+export { subscribeStream, type StreamStatus, type StreamSubscription, type SubscribeHandlers } from './stream-subscription.ts'

@@ -71,6 +71,7 @@ const BUNDLES: [key: Key, label: string, entry: BundleEntry][] = [
   ['plugin.client/token-refresh.GzipBytes', 'createMizanClient + mizan-ts/client/token-refresh', withCore(kernel, 'token-refresh.ts')],
   ['plugin.react/forms.GzipBytes', 'createMizanReact + mizan-ts/react/forms', withCore(reactCore, 'react/forms.ts')],
   ['plugin.react/channels.GzipBytes', 'createMizanReact + mizan-ts/react/channels', withCore(reactCore, 'react/channels.ts')],
+  ['plugin.react/stream.GzipBytes', 'createMizanReact + mizan-ts/react/stream', withCore(reactCore, 'react/stream.ts')],
   ['plugin.react/live.GzipBytes', 'createMizanReact + mizan-ts/react/live', withCore(reactCore, 'react/live.ts')],
   ['plugin.react/ssr.GzipBytes', 'createMizanReact + mizan-ts/react/ssr', withCore(reactCore, 'react/ssr.ts')],
 ]

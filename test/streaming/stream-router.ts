@@ -65,6 +65,15 @@ export const streamRouter = createRouter({
     const after = Number(lastEventIdOf(ctx) ?? -1)
     for (let i = after + 1; i <= to; i++) yield tracked(i, { count: i })
   }),
+  /** Counts every 10 ms; the first connection is cut after item 3, as a proxy or a network would. */
+  ticker: defineClient({ input: z.object({ to: z.number().int() }) }, async function* ({ to }, ctx) {
+    const resumeAfter = lastEventIdOf(ctx)
+    for (let i = resumeAfter === undefined ? 0 : Number(resumeAfter) + 1; i <= to; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      if (i === 4 && resumeAfter === undefined) (ctx.raw as { socket: { destroy(): void } }).socket.destroy()
+      yield tracked(i, { count: i })
+    }
+  }),
   /** Typed by its output schema, item by item. */
   checked: defineClient({ output: z.object({ ok: z.literal(true) }) }, async function* () {
     yield { ok: true as const }

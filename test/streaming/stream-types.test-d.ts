@@ -29,3 +29,15 @@ describe('client.stream', () => {
     void stream(client, 'stats')
   })
 })
+
+import { createStreamHooks, type StreamState } from '../../src/client/react/stream.ts'
+const { useStream } = createStreamHooks<import('./stream-router.ts').StreamRouter>()
+
+describe('useStream', () => {
+  it('types the latest item and onData from the generator', () => {
+    expectTypeOf(useStream('counter', { to: 3 })).toEqualTypeOf<StreamState<{ count: number }>>()
+    void useStream('ticks', { n: 1 }, { onData: (item) => expectTypeOf(item).toEqualTypeOf<{ i: number; pad: string }>() })
+    // @ts-expect-error echo does not stream
+    void useStream('echo', { text: 'x' })
+  })
+})
