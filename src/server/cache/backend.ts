@@ -20,6 +20,12 @@ export interface CacheBackend {
   /** A scan of the keyspace: only the Python-compatible key mode's broad purge uses it. */
   deleteByPrefix(prefix: string): Promise<number>
   clear(): Promise<void>
+  /**
+   * Optional: a count of the connection losses so far. A store that comes back may come back
+   * from its own persistence (AOF, an RDB snapshot) with generations older than purges made
+   * since; when the count moves, each context's generation is replaced before it is read again.
+   */
+  readonly connectionEpoch?: number
 }
 
 export { MemoryCache, type MemoryCacheOptions } from './memory-cache.ts'

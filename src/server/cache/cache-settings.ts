@@ -29,11 +29,15 @@ const envBackends = new Map<string, CacheBackend>()
 
 function lazyRedis(url: string): CacheBackend {
   let loaded: Promise<CacheBackend> | undefined
+  let instance: CacheBackend | undefined
   const backend = () =>
     (loaded ??= import(/* @vite-ignore */ ['mizan-ts', 'cache', 'redis'].join('/')).then(
-      (mod: { RedisCache: new (url: string) => CacheBackend }) => new mod.RedisCache(url),
+      (mod: { RedisCache: new (url: string) => CacheBackend }) => (instance = new mod.RedisCache(url)),
     ))
   return {
+    get connectionEpoch() {
+      return instance?.connectionEpoch
+    },
     get: async (key) => (await backend()).get(key),
     getMany: async (keys) => (await backend()).getMany(keys),
     set: async (key, value, ttl) => (await backend()).set(key, value, ttl),

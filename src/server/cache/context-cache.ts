@@ -49,6 +49,8 @@ const KEY_MEMO_SIZE = 4096
 // Web Crypto, so the server entry loads on Workers too (no node:crypto).
 const freshToken = () => Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('')
 const unpurgedByBackend = new WeakMap<CacheBackend, Map<string, RegisteredContext>>()
+/** Per backend: the connection epoch each context's generation was last replaced at. */
+const epochsByBackend = new WeakMap<CacheBackend, Map<string, number | Promise<boolean>>>()
 /** The Python mode's purge count per context, per backend: its keys carry no generation to tell an older computation by. */
 const purgesByBackend = new WeakMap<CacheBackend, Map<string, number>>()
 const STAMP_END = '\n'
@@ -73,6 +75,7 @@ export class ContextCache {
    */
   private readonly unpurged: Map<string, RegisteredContext>
   private readonly purges: Map<string, number>
+  private readonly epochs: Map<string, number | Promise<boolean>>
 
   constructor(private readonly options: ContextCacheOptions) {
     let lost = unpurgedByBackend.get(options.backend)
@@ -81,6 +84,9 @@ export class ContextCache {
     let purges = purgesByBackend.get(options.backend)
     if (!purges) purgesByBackend.set(options.backend, (purges = new Map()))
     this.purges = purges
+    let epochs = epochsByBackend.get(options.backend)
+    if (!epochs) epochsByBackend.set(options.backend, (epochs = new Map()))
+    this.epochs = epochs
     this.mode = options.keys ?? 'mizan'
     if (this.mode !== 'mizan' && this.mode !== 'python') throw new TypeError(`cache.keys must be 'mizan' or 'python', not ${String(options.keys)}`)
   }
@@ -136,6 +142,8 @@ export class ContextCache {
     if (ctx.cache === false) return { body: await compute(), outcome: 'BYPASS' }
     if (this.unpurged.size) await this.replayPurges()
     if (this.unpurged.has(ctx.name)) return { body: await compute(), outcome: 'BYPASS' }
+    const epoch = this.options.backend.connectionEpoch
+    if (epoch && this.epochs.get(ctx.name) !== epoch && !(await this.afterReconnect(ctx, epoch))) return { body: await compute(), outcome: 'BYPASS' }
     return this.mode === 'python' ? this.fetchPython(ctx, read, userId, compute) : this.fetchStamped(ctx, read.params, userId, compute)
   }
 
@@ -265,6 +273,27 @@ export class ContextCache {
       return true
     }, false)
     if (!ok) this.unpurged.set(ctx.name, ctx)
+  }
+
+  /**
+   * The backend lost its connection since this context was last read: it may be back from a
+   * snapshot that predates purges of any process, so the context's generation is replaced (the
+   * Python mode drops its keys) once per epoch before it is read again. False if that failed.
+   */
+  private async afterReconnect(ctx: RegisteredContext, epoch: number): Promise<boolean> {
+    const pending = this.epochs.get(ctx.name)
+    if (pending instanceof Promise) return pending
+    const { backend } = this.options
+    const bump = this.guard(async () => {
+      if (this.mode === 'python') await backend.deleteByPrefix(contextKeyPrefix(ctx.name))
+      else await backend.setAll([contextGenerationKey(ctx.name)], [freshToken()], this.generationTtl(ctx))
+      return true
+    }, false)
+    this.epochs.set(ctx.name, bump)
+    const ok = await bump
+    if (ok) this.epochs.set(ctx.name, epoch)
+    else this.epochs.delete(ctx.name)
+    return ok
   }
 
   private async replayPurges(): Promise<void> {

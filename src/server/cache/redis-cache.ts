@@ -73,12 +73,16 @@ export class RedisCache<TClient extends RedisCacheClient = Redis> implements Cac
         : url
     // An unhandled 'error' event would crash the process; outages are reported by the callers.
     this.client.on('error', () => {})
+    // Redis may come back from an AOF or RDB snapshot older than our purges (context-cache.ts).
+    this.client.on('close', () => this.connectionEpoch++)
     if (this.client.status === 'ready') this.connectedOnce = true
     else this.client.once('ready', () => (this.connectedOnce = true))
     this.namespace = options.namespace ?? 'mizan:'
     this.defaultTtl = options.defaultTtlSeconds ?? 86_400
   }
 
+  /** Connection losses so far (`CacheBackend.connectionEpoch`). */
+  connectionEpoch = 0
   private firstConnection: Promise<void> | undefined
   /** Set once the client has been ready: from then on an outage must fail fast, never wait. */
   private connectedOnce = false
