@@ -196,3 +196,11 @@ export function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
   const error = (body as { error: unknown }).error
   return error === true || (typeof error === 'object' && error !== null && 'code' in error)
 }
+
+/**
+ * The WebSocket subprotocol a Mizan client offers, and the prefix of the one that carries its
+ * token (`mizan.token.<token>`): a browser cannot set handshake headers, and a token in the URL
+ * ends up in access logs. The server selects `mizan` and never echoes the token.
+ */
+export const WS_SUBPROTOCOL = 'mizan'
+export const WS_TOKEN_PROTOCOL_PREFIX = 'mizan.token.'

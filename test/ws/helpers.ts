@@ -66,9 +66,9 @@ export class FrameClient {
     socket.on('error', () => {})
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<FrameClient> {
+  static connect(url: string, headers: Record<string, string> = {}, protocols?: string[]): Promise<FrameClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers })
+      const socket = protocols ? new WebSocket(url, protocols, { headers }) : new WebSocket(url, { headers })
       socket.once('open', () => resolve(new FrameClient(socket)))
       socket.once('unexpected-response', (_req, res) => {
         let body = ''

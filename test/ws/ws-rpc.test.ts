@@ -171,14 +171,29 @@ describe('context reads over the socket', () => {
 })
 
 describe('identity', () => {
-  it('reads ?token= as a Bearer token at the handshake', async () => {
-    const socket = await FrameClient.connect(`${server.wsUrl}?token=token-sam`)
+  it('reads the subprotocol mizan.token.<token> as a Bearer token at the handshake, and selects only `mizan`', async () => {
+    const socket = await FrameClient.connect(server.wsUrl, {}, ['mizan', 'mizan.token.token-sam'])
     sockets.push(socket)
+    expect(socket.socket.protocol).toBe('mizan')
     expect((await rpc(socket, 'whoami', {})).data.result).toEqual({ id: 2, username: 'sam' })
   })
 
+  it('the token in the URL: ?token= is ignored unless the server opts in with queryToken (issue 24, finding 4)', async () => {
+    const socket = await FrameClient.connect(`${server.wsUrl}?token=token-sam`)
+    sockets.push(socket)
+    expect((await rpc(socket, 'whoami', {})).error).toMatchObject({ code: 'UNAUTHORIZED' })
+    const legacy = await startServer(wsRouter, { resolveUser, queryToken: true, onError: () => {} })
+    try {
+      const viaQuery = await FrameClient.connect(`${legacy.wsUrl}?token=token-sam`)
+      expect((await rpc(viaQuery, 'whoami', {})).data.result).toEqual({ id: 2, username: 'sam' })
+      await viaQuery.close()
+    } finally {
+      await legacy.close()
+    }
+  })
+
   it('refuses the handshake (401, the flat envelope) when a presented token does not verify', async () => {
-    const refused = await FrameClient.connect(`${server.wsUrl}?token=forged`).then(
+    const refused = await FrameClient.connect(server.wsUrl, {}, ['mizan', 'mizan.token.forged']).then(
       () => undefined,
       (error: { status?: number; body?: string }) => error,
     )

@@ -12,7 +12,7 @@ import { parseFrames, type Frame } from './frames.ts'
 import { LiveWatches } from './live-watches.ts'
 import { PendingRequests } from './pending-requests.ts'
 import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
-import { handshakeHeaders, socketUrl, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
+import { handshakeHeaders, socketTarget, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
 import type { Wire } from './wire.ts'
 
 const OPEN = 1
@@ -129,10 +129,10 @@ export class WsConnection implements SocketLink {
       try {
         const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
         if (!Ctor) throw new Error('no WebSocket implementation: pass websocket.WebSocket (e.g. from the `ws` package)')
-        const url = await socketUrl(this.options)
+        const { url, protocols } = await socketTarget(this.options)
         const headers = await handshakeHeaders(this.options)
         if (this.shut || generation !== this.generation) return
-        socket = headers ? new Ctor(url, undefined, { headers }) : new Ctor(url)
+        socket = headers ? new Ctor(url, protocols, { headers }) : protocols ? new Ctor(url, protocols) : new Ctor(url)
       } catch (error) {
         this.failAll(socketError(`WebSocket connection failed: ${String((error as Error | undefined)?.message ?? error)}`, error))
         this.setState('closed')

@@ -1,6 +1,6 @@
 /** How the socket is made: the WebSocket class it takes, its URL with the token, and the handshake headers. */
 import { socketError } from '../errors.ts'
-import { WEBSOCKET_ROUTE } from '../../shared/protocol.ts'
+import { WEBSOCKET_ROUTE, WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts'
 import type { CookieStore } from '../cookies.ts'
 import type { HeadersOption } from '../options.ts'
 import { addCookie, mergeHeaders } from '../transport.ts'
@@ -31,8 +31,15 @@ export interface WebSocketClientOptions {
   url?: string
   /** Default `globalThis.WebSocket`; in Node < 22 pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor
-  /** Sent as `?token=` (browsers cannot set handshake headers); a function is asked before every (re)connect. */
+  /**
+   * Authenticates the socket; a function is asked before every (re)connect. Sent as the
+   * subprotocol `mizan.token.<token>` (browsers cannot set handshake headers, and a URL ends up
+   * in access logs), or as `?token=` with `tokenIn: 'query'`, for servers that read only that
+   * (the Python reference; a Mizan server needs its `queryToken` option).
+   */
   token?: string | null | (() => string | null | undefined | Promise<string | null | undefined>)
+  /** Where the token goes: `'protocol'` (default) or `'query'`. */
+  tokenIn?: 'protocol' | 'query'
   /** Handshake headers, where the WebSocket class accepts them (Node's `ws`); the client's `headers` and cookies are added. */
   headers?: HeadersOption
   /** Reconnect with exponential backoff and jitter (default on: 250 ms doubling to 10 s). `false` stays closed. */
@@ -69,13 +76,15 @@ function defaultUrl(baseUrl: string): string {
   return `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${WEBSOCKET_ROUTE}`
 }
 
-/** Asked again before every (re)connect, so a token function can hand out a fresh token. */
-export async function socketUrl(options: WsConnectionOptions): Promise<string> {
+/** The URL and subprotocols of the next socket; asked again before every (re)connect, so a token function can hand out a fresh token. */
+export async function socketTarget(options: WsConnectionOptions): Promise<{ url: string; protocols: string[] | undefined }> {
   const url = new URL(options.url ?? defaultUrl(options.baseUrl))
   const token = typeof options.token === 'function' ? await options.token() : options.token
-  if (token) url.searchParams.set('token', token)
+  let protocols: string[] | undefined
+  if (token && options.tokenIn === 'query') url.searchParams.set('token', token)
+  else if (token) protocols = [WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX + token]
   if (options.clientId) url.searchParams.set('client', options.clientId)
-  return url.toString()
+  return { url: url.toString(), protocols }
 }
 
 export async function handshakeHeaders(options: WsConnectionOptions): Promise<Record<string, string> | undefined> {

@@ -13,7 +13,7 @@ import type { Server as HttpsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { MizanError } from '../../shared/errors.ts'
-import { DIALECTS, ROUTES } from '../../shared/protocol.ts'
+import { DIALECTS, ROUTES, WS_SUBPROTOCOL } from '../../shared/protocol.ts'
 import { trimTrailingSlashes } from '../../shared/trim-slashes.ts'
 import { ChannelHub } from '../channels/hub.ts'
 import type { MizanUser } from '../defineClient.ts'
@@ -62,6 +62,12 @@ export interface WebSocketOptions<TUser extends MizanUser = MizanUser> extends D
    * else only the page's own host (a cookie session must not ride a cross-site socket).
    */
   allowedOrigins?: AllowedOrigins
+  /**
+   * Also read a token from `?token=` (default `false`: the client sends it as the subprotocol
+   * `mizan.token.<token>`, and URLs end up in access logs). For clients that can only use the
+   * URL, such as the Python reference's.
+   */
+  queryToken?: boolean
 }
 
 export interface MizanWebSocketServer {
@@ -122,7 +128,14 @@ export function attachWebSocket<TUser extends MizanUser>(
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
     },
   }
-  const wss = new WebSocketServer({ noServer: true, maxPayload: hardMax, perMessageDeflate: false })
+  // Select `mizan` when offered: a browser that offered subprotocols fails a handshake that picks
+  // none, and the token protocol (`mizan.token.…`) must never be echoed back.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: hardMax,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  })
   const sessions = new Set<Session>()
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -135,7 +148,7 @@ export function attachWebSocket<TUser extends MizanUser>(
     socket.on('error', () => socket.destroy())
     if (!originAllowed(req, options.allowedOrigins)) return rejectUpgrade(socket, 403, new MizanError('FORBIDDEN', 'Origin not allowed'))
     const abort = new AbortController()
-    const request = handshakeRequest(req, url, abort.signal)
+    const request = handshakeRequest(req, url, abort.signal, options.queryToken ?? false)
     try {
       // Auth at the handshake: a presented token that does not verify refuses the socket (401), never "anonymous".
       await env.core.requestContext(request)

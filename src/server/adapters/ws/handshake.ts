@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { MizanError } from '../../../shared/errors.ts'
-import { CLIENT_ID_HEADER, isClientId } from '../../../shared/protocol.ts'
+import { CLIENT_ID_HEADER, isClientId, WS_TOKEN_PROTOCOL_PREFIX } from '../../../shared/protocol.ts'
 import type { MizanRequest } from '../../dispatch-types.ts'
 import { envelopeOf } from '../../http-parts.ts'
 
@@ -31,10 +31,25 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers
 }
 
-/** The handshake as a MizanRequest, so `resolveUser` (cookie session, MWT header, `?token=` as Bearer) reads it as HTTP. */
-export function handshakeRequest(req: IncomingMessage, url: URL, signal: AbortSignal): MizanRequest {
+/** The token a client offered as the subprotocol `mizan.token.<token>`, if any. */
+function protocolToken(req: IncomingMessage): string | undefined {
+  const offered = req.headers['sec-websocket-protocol']
+  if (typeof offered !== 'string') return undefined
+  for (const protocol of offered.split(',')) {
+    const trimmed = protocol.trim()
+    if (trimmed.startsWith(WS_TOKEN_PROTOCOL_PREFIX) && trimmed.length > WS_TOKEN_PROTOCOL_PREFIX.length) return trimmed.slice(WS_TOKEN_PROTOCOL_PREFIX.length)
+  }
+  return undefined
+}
+
+/**
+ * The handshake as a MizanRequest, so `resolveUser` (cookie session, MWT header, a token as
+ * Bearer) reads it as HTTP. The token comes as the subprotocol `mizan.token.<token>`; `?token=`
+ * is read only with `queryToken` (URLs end up in access logs), for clients that send only that.
+ */
+export function handshakeRequest(req: IncomingMessage, url: URL, signal: AbortSignal, queryToken = false): MizanRequest {
   const headers = toHeaders(req)
-  const token = url.searchParams.get('token')
+  const token = protocolToken(req) ?? (queryToken ? url.searchParams.get('token') : null)
   if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
   // Browsers cannot set handshake headers: the client id comes as `?client=`, and is read like the call header.
   const client = url.searchParams.get('client')
