@@ -54,7 +54,15 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed')
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  } catch {
+    // A malformed percent-escape (`/%E0%A4%A`) is the client's mistake: a 400, not a server error.
+    return sendText(res, 400, 'Bad request: malformed path')
+  }
+  // A NUL byte is no file name anywhere.
+  if (pathname.includes('\0')) return sendText(res, 400, 'Bad request: malformed path')
   let file = resolve(root, '.' + pathname)
   // A path that climbs out of the build directory is never served.
   if (file !== root && !file.startsWith(root + sep)) return sendText(res, 404, 'Not found')
