@@ -17,7 +17,8 @@ export interface PartSink {
 }
 
 const MAX_HEADER_BYTES = 16 * 1024
-const HEADER_END = Buffer.from('\r\n\r\n')
+// A string, not a Buffer made at load time: the module loads on runtimes without a global Buffer (Workers).
+const HEADER_END = '\r\n\r\n'
 
 export function malformed(why: string): MizanError {
   return new MizanError('BAD_REQUEST', `Malformed multipart/form-data body: ${why}`)

@@ -4,13 +4,23 @@
  * names. File bytes go to a temporary file as they arrive (the `File` reads from disk), so an
  * upload costs the server a buffer, not its size; the limits are enforced while reading.
  */
-import { openAsBlob } from 'node:fs'
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { FileHandle } from 'node:fs/promises'
 import { MizanError } from '../../shared/errors.ts'
 import { decodeUtf8 } from '../json-body.ts'
 import { boundaryOf, parseMultipart, type PartHeaders, type PartSink } from './multipart-parser.ts'
+
+/**
+ * The file system, taken from the runtime when an upload arrives rather than imported: dispatch.ts
+ * loads this module on every runtime, and a static `node:fs` import kept the fetch adapter from
+ * loading at all on Cloudflare Workers, which have no file system (an upload there is a 501).
+ */
+function fileSystem() {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  const fs = runtime?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined
+  const os = runtime?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined
+  if (!fs || !os) throw new MizanError('NOT_IMPLEMENTED', 'File uploads need a runtime with a file system')
+  return { openAsBlob: fs.openAsBlob, mkdtemp: fs.promises.mkdtemp, open: fs.promises.open, rm: fs.promises.rm, tmpdir: os.tmpdir }
+}
 
 export interface UploadLimits {
   /** Largest file part, in bytes. */
@@ -42,7 +52,7 @@ export async function readUpload(stream: AsyncIterable<Uint8Array>, contentType:
   const handles: FileHandle[] = []
   const cleanup = async () => {
     await Promise.all(handles.map((h) => h.close().catch(() => {})))
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => {})
+    if (dir) await fileSystem().rm(dir, { recursive: true, force: true }).catch(() => {})
   }
 
   function textSink(name: string): PartSink {
@@ -62,8 +72,9 @@ export async function readUpload(stream: AsyncIterable<Uint8Array>, contentType:
   }
 
   async function fileSink(part: PartHeaders): Promise<PartSink> {
-    dir ??= await mkdtemp(join(tmpdir(), 'mizan-upload-'))
-    const path = join(dir, String(files++))
+    const { mkdtemp, open, tmpdir } = fileSystem()
+    dir ??= await mkdtemp(`${tmpdir()}/mizan-upload-`)
+    const path = `${dir}/${files++}`
     const handle = await open(path, 'w')
     handles.push(handle)
     let size = 0
@@ -79,7 +90,7 @@ export async function readUpload(stream: AsyncIterable<Uint8Array>, contentType:
         await handle.close()
         handles.splice(handles.indexOf(handle), 1)
         const type = part.contentType ?? 'application/octet-stream'
-        args[part.name] = new File([await openAsBlob(path, { type })], part.filename ?? '', { type })
+        args[part.name] = new File([await fileSystem().openAsBlob(path, { type })], part.filename ?? '', { type })
       },
     }
   }
