@@ -54,6 +54,9 @@ const epochsByBackend = new WeakMap<CacheBackend, Map<string, number | Promise<b
 /** The Python mode's purge count per context, per backend: its keys carry no generation to tell an older computation by. */
 const purgesByBackend = new WeakMap<CacheBackend, Map<string, number>>()
 const STAMP_END = '\n'
+const REPLAY_EVERY_MS = 1000
+/** Backends with a timer retrying their lost purges. */
+const retrying = new WeakSet<CacheBackend>()
 
 /**
  * Origin cache of context bundles. Authorization is not its job: every caller has run
@@ -233,7 +236,7 @@ export class ContextCache {
     for (const [ctx, keys] of byContext) {
       const list = [...keys]
       const ok = await this.guard(async () => (await this.options.backend.setAll(list, list.map(freshToken), this.generationTtl(ctx)), true), false)
-      if (!ok) this.unpurged.set(ctx.name, ctx)
+      if (!ok) this.lost(ctx)
     }
     for (const [ctx, params] of python) await this.purgePython(ctx, params, userId)
   }
@@ -272,7 +275,7 @@ export class ContextCache {
       else for (const owner of owners) await backend.delete(deriveCacheKey(secret, ctx.name, scoped, owner, ctx.rev))
       return true
     }, false)
-    if (!ok) this.unpurged.set(ctx.name, ctx)
+    if (!ok) this.lost(ctx)
   }
 
   /**
@@ -294,6 +297,26 @@ export class ContextCache {
     if (ok) this.epochs.set(ctx.name, epoch)
     else this.epochs.delete(ctx.name)
     return ok
+  }
+
+  /**
+   * A purge that did not land. This process replays it before reading the context; other
+   * processes sharing the store know nothing of it, so it is also retried every second until
+   * it lands, whether or not this process reads again.
+   */
+  private lost(ctx: RegisteredContext): void {
+    this.unpurged.set(ctx.name, ctx)
+    const { backend } = this.options
+    if (retrying.has(backend)) return
+    const timer = setInterval(() => {
+      void this.replayPurges().then(() => {
+        if (this.unpurged.size) return
+        clearInterval(timer)
+        retrying.delete(backend)
+      })
+    }, REPLAY_EVERY_MS)
+    ;(timer as { unref?: () => void }).unref?.()
+    retrying.add(backend)
   }
 
   private async replayPurges(): Promise<void> {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
-import { MemoryCache } from '../../../src/server/cache/backend.ts'
+import { MemoryCache, type CacheBackend } from '../../../src/server/cache/backend.ts'
 import { createCaller, createMizan } from '../../../src/server/index.ts'
 
 interface U { id: number | string }
@@ -159,5 +159,36 @@ describe.each(['mizan', 'python'] as const)('a read computing while a purge land
     expect((await early).list).toEqual([])
     expect((await late).list).toEqual(['t'])
     expect((await read()).list).toEqual(['t'])
+  })
+})
+
+describe('a purge lost to a blip stays lost for other processes until the mutating one reads', () => {
+  it('is retried in the background, so another process sharing the store serves fresh data once the store is back', async () => {
+    const tasks: string[] = []
+    const router = createRouter({
+      list: defineClient({ context: 'list', input: z.object({ list_id: z.number() }) }, () => [...tasks]),
+      add: defineClient({ affects: 'list', input: z.object({ list_id: z.number(), title: z.string() }) }, ({ title }) => (tasks.push(title), { ok: true })),
+    })
+    const store = new MemoryCache()
+    let blip = false
+    // Two processes: two backend objects over one store, so neither knows the other's lost purges.
+    const processBackend = (): CacheBackend => ({
+      get: (key) => store.get(key),
+      getMany: (keys) => store.getMany(keys),
+      set: (key, value, ttl) => store.set(key, value, ttl),
+      setAbsent: (keys, values, ttl) => store.setAbsent(keys, values, ttl),
+      setAll: (keys, values, ttl) => (blip ? Promise.reject(new Error('connection lost')) : store.setAll(keys, values, ttl)),
+      delete: (key) => store.delete(key),
+      deleteByPrefix: (prefix) => store.deleteByPrefix(prefix),
+      clear: () => store.clear(),
+    })
+    const writer = createCaller(router, { cache: { backend: processBackend(), secret: 's', log: () => {} } })
+    const reader = createCaller(router, { cache: { backend: processBackend(), secret: 's', log: () => {} } })
+    expect(await reader.$context('list', { list_id: 1 })).toEqual({ list: [] })
+    blip = true
+    await writer.add({ list_id: 1, title: 'during the blip' })
+    blip = false
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(await reader.$context('list', { list_id: 1 })).toEqual({ list: ['during the blip'] })
   })
 })
