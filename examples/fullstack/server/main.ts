@@ -113,6 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // A mutation over HTTP tells the hub what it invalidated or merged; the hub pushes that to
     // every socket watching the affected bundles (live invalidation, in other browsers too).
     onInvalidate: hub.invalidated,
+    maxUploadBytes: 50 * 1024 * 1024,
   })
   const server = createServer((req, res) => {
     void mizan(req, res, (err?: unknown) => {

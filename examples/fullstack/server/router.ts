@@ -3,7 +3,7 @@
  * nothing else: every hook, argument and result type on the client is inferred from it.
  */
 import { z } from 'zod'
-import { createMizan, defineErrors, MizanError } from '../../../src/server/index.ts'
+import { createMizan, defineErrors, lastEventIdOf, MizanError, tracked } from '../../../src/server/index.ts'
 import { signIn, signOut, type DemoUser } from './session.ts'
 import { ContactSchema } from '../shared/contact-form.ts'
 import { memberByUsername, members, messages, notes, posts } from './store.ts'
@@ -136,6 +136,27 @@ export const echo = defineClient(
   ({ text }) => ({ message: text, at: new Date().toISOString() }),
 )
 
+// ── streaming and uploads (PROTOCOL.md §16) ─────────────────────────────────
+
+/**
+ * A live counter over server-sent events (`useStream('liveCounter', …)`): a tick every
+ * `everyMs`, with event ids, so a reconnect resumes where the page left off.
+ */
+export const liveCounter = defineClient({ input: z.object({ everyMs: z.number().int().min(50).max(5000) }) }, async function* ({ everyMs }, ctx) {
+  const after = lastEventIdOf(ctx)
+  for (let n = after === undefined ? 1 : Number(after) + 1; n <= 100_000; n++) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+    if (ctx.signal.aborted) return
+    yield tracked(n, { n, at: new Date().toISOString() })
+  }
+})
+
+/** An upload: the file streams to disk on the server; the handler reads it back to count its bytes. */
+export const uploadFile = defineClient(
+  { input: z.object({ file: z.file().max(50 * 1024 * 1024), note: z.string().max(200).optional() }) },
+  async ({ file, note }) => ({ name: file.name, size: file.size, type: file.type, note: note ?? '' }),
+)
+
 // ── a form ──────────────────────────────────────────────────────────────────
 
 /** Throwaway-address domains: a server-side rule the browser's copy of the schema does not know. */
@@ -209,6 +230,8 @@ export const router = createRouter({
   login,
   logout,
   echo,
+  liveCounter,
+  uploadFile,
   contact,
   chat,
 })

@@ -1,6 +1,7 @@
 import { ChatPanel } from './chat-panel.tsx'
 import { ContactPanel } from './contact-panel.tsx'
 import { EchoPanel } from './echo-panel.tsx'
+import { StreamPanel } from './stream-panel.tsx'
 import { EditPanel } from './edit-panel.tsx'
 import { NotesPanel } from './notes-panel.tsx'
 import { SessionBar } from './session-bar.tsx'
@@ -34,6 +35,7 @@ export function App() {
           <EditPanel />
           <NotesPanel />
           <EchoPanel />
+          <StreamPanel />
         </div>
         <div className="contact-row">
           <ContactPanel />

@@ -7,6 +7,7 @@ import { channels } from '../../../src/client/react/channels.ts'
 import { forms } from '../../../src/client/react/forms.ts'
 import { live } from '../../../src/client/react/live.ts'
 import { ssr } from '../../../src/client/react/ssr.ts'
+import { createStreamHooks } from '../../../src/client/react/stream.ts'
 import type { AppRouter } from '../server/router.ts'
 
 // The page uses every opt-in part of the React layer, each plugged in from its own entry:
@@ -19,3 +20,6 @@ import type { AppRouter } from '../server/router.ts'
 // The backend is Mizan for TypeScript, so the socket batches: the watch frames of the bundles a
 // render reads leave as one frame (`websocket.batch`, PROTOCOL.md §15; not for a Python backend).
 export const mizan = createMizanReact<AppRouter>({ use: [forms, channels, live, ssr], websocket: { batch: true } })
+
+// Streaming functions as live state over server-sent events (no socket needed): `useStream`.
+export const { useStream } = createStreamHooks<AppRouter>()
