@@ -67,6 +67,36 @@ describe('fullstack example in Chromium', () => {
     expect(await byTestId('user-posts-1').locator('li').count()).toBe(3)
   })
 
+  step('signed out, an edit is refused UNAUTHORIZED and changes nothing (issue 24: auth on every mutation)', async () => {
+    await editName(1, 'Anonymous Vandal', 'rename-button')
+    await until(() => byTestId('edit-error').getAttribute('data-code')).toBe('UNAUTHORIZED')
+    await traffic.settle()
+    expect(traffic.contextReads()).toEqual([])
+    expect(await byTestId('user-name-1').textContent()).toBe('Ada Lovelace')
+  })
+
+  step('an auth-gated call made while signed out shows UNAUTHORIZED', async () => {
+    traffic.reset()
+    await byTestId('notes-button').click()
+    await until(() => byTestId('notes-error').getAttribute('data-code')).toBe('UNAUTHORIZED')
+    expect(await byTestId('notes-error').textContent()).toMatch(/^UNAUTHORIZED: /)
+    await traffic.settle()
+    expect(traffic.contextReads()).toEqual([])
+  })
+
+  step('signing in refetches the global bundle once and unlocks the auth-gated call', async () => {
+    await byTestId('login-username').fill('ada')
+    traffic.reset()
+    await byTestId('login-button').click()
+    await until(() => byTestId('current-user').textContent()).toBe('Signed in as Ada Lovelace (ada)')
+    await traffic.settle()
+    expect(traffic.contextReads()).toEqual(['/api/mizan/ctx/global/'])
+
+    await byTestId('notes-button').click()
+    await until(() => byTestId('notes-list').textContent()).toContain('Draft note G')
+    expect(await byTestId('notes-error').count()).toBe(0)
+  })
+
   step('a scoped mutation refetches exactly the affected user bundle', async () => {
     await editName(1, 'Ada King', 'update-button')
     await until(() => byTestId('user-name-1').textContent()).toBe('Ada King')
@@ -79,21 +109,20 @@ describe('fullstack example in Chromium', () => {
   })
 
   step('a merge updates the page with no context request at all', async () => {
-    await editName(2, 'Rear Admiral Hopper', 'rename-button')
-    await until(() => byTestId('user-name-2').textContent()).toBe('Rear Admiral Hopper')
+    await editName(1, 'Countess Lovelace', 'rename-button')
+    await until(() => byTestId('user-name-1').textContent()).toBe('Countess Lovelace')
     await traffic.settle()
     expect(traffic.calls()).toEqual(['POST /api/mizan/call/'])
     expect(traffic.contextReads()).toEqual([])
-    expect(await byTestId('user-fetches-2').textContent()).toContain('refetched 0×')
+    expect(await byTestId('user-fetches-1').textContent()).toContain('refetched 1×')
   })
 
-  step('an auth-gated call made while signed out shows UNAUTHORIZED', async () => {
-    traffic.reset()
-    await byTestId('notes-button').click()
-    await until(() => byTestId('notes-error').getAttribute('data-code')).toBe('UNAUTHORIZED')
-    expect(await byTestId('notes-error').textContent()).toMatch(/^UNAUTHORIZED: /)
+  step("signed in, another member's profile is refused FORBIDDEN (ownership)", async () => {
+    await editName(2, 'Rear Admiral Hopper', 'rename-button')
+    await until(() => byTestId('edit-error').getAttribute('data-code')).toBe('FORBIDDEN')
     await traffic.settle()
     expect(traffic.contextReads()).toEqual([])
+    expect(await byTestId('user-name-2').textContent()).toBe('Grace Hopper')
   })
 
   step('a validation error reaches the UI typed, with its field message', async () => {
@@ -104,18 +133,18 @@ describe('fullstack example in Chromium', () => {
     await traffic.settle()
     // A failed mutation invalidates nothing, and the card keeps its value.
     expect(traffic.contextReads()).toEqual([])
-    expect(await byTestId('user-name-1').textContent()).toBe('Ada King')
+    expect(await byTestId('user-name-1').textContent()).toBe('Countess Lovelace')
   })
 
   step("a function's declared error reaches the UI with its typed details", async () => {
-    // User 2 is 'Rear Admiral Hopper' since the merge step: renameUser declares NAME_TAKEN (409).
-    await editName(1, 'rear admiral hopper', 'rename-button')
+    // User 2 is 'Grace Hopper': renameUser declares NAME_TAKEN (409).
+    await editName(1, 'grace hopper', 'rename-button')
     await until(() => byTestId('edit-error').getAttribute('data-code')).toBe('NAME_TAKEN')
     expect(await byTestId('edit-error').textContent()).toBe('NAME_TAKEN: That name is taken')
-    expect(await byTestId('name-taken').textContent()).toBe('“rear admiral hopper” already belongs to user #2.')
+    expect(await byTestId('name-taken').textContent()).toBe('“grace hopper” already belongs to user #2.')
     await traffic.settle()
     expect(traffic.contextReads()).toEqual([])
-    expect(await byTestId('user-name-1').textContent()).toBe('Ada King')
+    expect(await byTestId('user-name-1').textContent()).toBe('Countess Lovelace')
   })
 
   step('the request-log middleware times every call: Server-Timing and a log line', async () => {
@@ -127,18 +156,7 @@ describe('fullstack example in Chromium', () => {
     expect(example!.output()).toMatch(/\[fullstack\] rename_user NAME_TAKEN \d+\.\d ms/)
   })
 
-  step('signing in refetches the global bundle once and unlocks the auth-gated call', async () => {
-    await byTestId('login-username').fill('ada')
-    traffic.reset()
-    await byTestId('login-button').click()
-    await until(() => byTestId('current-user').textContent()).toBe('Signed in as Ada King (ada)')
-    await traffic.settle()
-    expect(traffic.contextReads()).toEqual(['/api/mizan/ctx/global/'])
-
-    await byTestId('notes-button').click()
-    await until(() => byTestId('notes-list').textContent()).toContain('Draft note G')
-    expect(await byTestId('notes-error').count()).toBe(0)
-
+  step('echo answers and the page logged no error', async () => {
     await byTestId('echo-button').click()
     await until(() => byTestId('echo-result').textContent()).toContain('hello, Mizan')
     await traffic.settle()

@@ -198,16 +198,17 @@ describe('two browsers, one example: chat and live invalidation in Chromium', ()
   })
 
   step('A renames with a merge: A makes no request at all, B refetches that one bundle', async () => {
-    await byTestId(a, 'edit-user').selectOption('2')
-    await byTestId(a, 'edit-name').fill('Amazing Grace')
+    // A (ada) may rename only her own profile (the example enforces ownership).
+    await byTestId(a, 'edit-user').selectOption('1')
+    await byTestId(a, 'edit-name').fill('Amazing Ada')
     a.traffic.reset()
     b.traffic.reset()
     await byTestId(a, 'rename-button').click()
-    await until(() => byTestId(a, 'user-name-2').textContent()).toBe('Amazing Grace')
-    await until(() => byTestId(b, 'user-name-2').textContent()).toBe('Amazing Grace')
+    await until(() => byTestId(a, 'user-name-1').textContent()).toBe('Amazing Ada')
+    await until(() => byTestId(b, 'user-name-1').textContent()).toBe('Amazing Ada')
     await Promise.all([a.traffic.settle(), b.traffic.settle()])
     // The merged value is the mutating user's view, so other browsers refetch rather than copy it.
-    expect(b.traffic.all()).toEqual(['GET /api/mizan/ctx/user/?user_id=2'])
+    expect(b.traffic.all()).toEqual(['GET /api/mizan/ctx/user/?user_id=1'])
     expect(a.traffic.calls()).toEqual(['POST /api/mizan/call/'])
     expect(a.traffic.contextReads()).toEqual([])
     expect(await b.page.evaluate(() => (window as unknown as Record<string, unknown>)['__liveMarker'])).toBe('still here')

@@ -47,6 +47,17 @@ function memberOr404(userId: number) {
   return member
 }
 
+/**
+ * Ownership, checked in every function that writes a member's record: `auth: true` only says
+ * someone signed in; whether that someone may touch this record depends on the arguments, so it
+ * is decided here, with the input in hand. Members edit their own profile and nobody else's.
+ */
+function ownProfileOr403(userId: number, ctx: { user: DemoUser | null }) {
+  const member = memberOr404(userId)
+  if (ctx.user?.id !== member.id) throw new MizanError('FORBIDDEN', 'You can only edit your own profile')
+  return member
+}
+
 // ── global context: one bundle the whole page loads up front ────────────────
 
 export const currentUser = defineClient({ context: 'global', output: SessionUser.nullable() }, (_input, ctx) => {
@@ -85,20 +96,20 @@ export const userInbox = defineClient(
 
 // ── mutations ───────────────────────────────────────────────────────────────
 
-/** Scoped invalidation: `user_id` is a `user` param, so only that user's bundle refetches. */
+/** Scoped invalidation: `user_id` is a `user` param, so only that user's bundle refetches. Signed in, own profile only. */
 export const updateProfile = defineClient(
-  { affects: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: z.object({ ok: z.boolean() }) },
-  ({ user_id, name }) => {
-    memberOr404(user_id).name = name
+  { auth: true, affects: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: z.object({ ok: z.boolean() }) },
+  ({ user_id, name }, ctx) => {
+    ownProfileOr403(user_id, ctx).name = name
     return { ok: true }
   },
 )
 
-/** Merge: the result replaces the `userProfile` slot of the matching cached bundle, no refetch. */
+/** Merge: the result replaces the `userProfile` slot of the matching cached bundle, no refetch. Signed in, own profile only. */
 export const renameUser = defineClient(
-  { merge: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: Profile, errors: RenameErrors },
-  ({ user_id, name }) => {
-    const member = memberOr404(user_id)
+  { auth: true, merge: 'user', input: z.object({ user_id: z.number().int(), name: Name }), output: Profile, errors: RenameErrors },
+  ({ user_id, name }, ctx) => {
+    const member = ownProfileOr403(user_id, ctx)
     const holder = [...members.values()].find((m) => m.id !== user_id && m.name.toLowerCase() === name.toLowerCase())
     if (holder) throw RenameErrors.NAME_TAKEN({ name, taken_by: holder.id })
     member.name = name
@@ -164,7 +175,8 @@ const DISPOSABLE_DOMAINS = ['mailinator.com', 'trashmail.example']
 
 /**
  * `contact.schema` / `contact.validate` / `contact.submit`, and `mizan.useContactForm()` in the
- * browser. The server checks the shared schema plus its own rules; `affects: 'user'` scopes the
+ * browser. Deliberately open to visitors, as a site's contact form is: it only appends a message
+ * to the recipient's inbox and changes no record of anyone; put `rateLimit` on it in production. The server checks the shared schema plus its own rules; `affects: 'user'` scopes the
  * refresh to the recipient's bundle (its `user_id`), like any mutation.
  */
 export const contact = defineForm({
