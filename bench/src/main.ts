@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,cache-purge,live,bundle,typecheck] [-- --verbose] [-- --budget=S]`
+ * `npm run bench [-- --json] [-- --quick] [-- --only=http,ctx,ws,instr,cache-purge,live,stream,bundle,typecheck] [-- --verbose] [-- --budget=S]`
  * Runs every scenario, prints one table, and with --json writes results/latest.json. `--budget`
  * (default 570 s) is when the type-check scenario stops adding rounds.
  */
@@ -14,6 +14,7 @@ import { runContext } from './scenarios/context.ts'
 import { runHttp } from './scenarios/http.ts'
 import { runInstructions } from './scenarios/instructions.ts'
 import { runLive } from './scenarios/live.ts'
+import { runStream } from './scenarios/stream.ts'
 import { runTypecheck } from './scenarios/typecheck.ts'
 import { runWs } from './scenarios/ws.ts'
 
@@ -100,6 +101,8 @@ try {
   if (asked('cache-purge')) await guarded('cache-purge', 'Origin cache purge', () => runCachePurge(o))
   // Two server processes, a private redis-server and 20,000 sockets: only when asked for by name.
   if (asked('live')) await guarded('live', 'Live invalidation across processes', () => runLive(o))
+  // In-process servers and clients, about half a minute: only when asked for by name.
+  if (asked('stream')) await guarded('stream', 'Streaming and batching', () => runStream(o))
   if (wants('bundle')) await guarded('bundle', 'Client bundles', () => runBundle())
   if (wants('typecheck')) await guarded('typecheck', 'Type-check', () => runTypecheck(o))
 } finally {
