@@ -13,7 +13,7 @@ export interface RedisCacheClient extends RedisClient {
 
 /** A Cluster's masters, each scanned on its own: SCAN does not cross nodes. */
 interface ClusterLike {
-  nodes(role: 'master'): RedisCacheClient[]
+  nodes(role: 'master' | 'all'): RedisCacheClient[]
 }
 
 const isCluster = (client: unknown): client is ClusterLike => typeof (client as Partial<ClusterLike>).nodes === 'function'
@@ -74,7 +74,16 @@ export class RedisCache<TClient extends RedisCacheClient = Redis> implements Cac
     // An unhandled 'error' event would crash the process; outages are reported by the callers.
     this.client.on('error', () => {})
     // Redis may come back from an AOF or RDB snapshot older than our purges (context-cache.ts).
-    this.client.on('close', () => this.connectionEpoch++)
+    const lost = () => this.connectionEpoch++
+    this.client.on('close', lost)
+    // A Cluster emits no 'close' for one node: each node's own connection is watched.
+    if (isCluster(this.client)) {
+      const watch = (node: RedisCacheClient) => node.on('close', lost)
+      for (const node of this.client.nodes('all')) watch(node)
+      const events = this.client as unknown as { on(event: '+node' | '-node', listener: (node: RedisCacheClient) => void): unknown }
+      events.on('+node', watch)
+      events.on('-node', lost)
+    }
     if (this.client.status === 'ready') this.connectedOnce = true
     else this.client.once('ready', () => (this.connectedOnce = true))
     this.namespace = options.namespace ?? 'mizan:'

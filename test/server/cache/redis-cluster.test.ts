@@ -80,6 +80,37 @@ describe('Redis Cluster', () => {
     expect(slots.size).toBe(1)
   })
 
+  it('a master restarted from a snapshot older than a purge does not serve its old bundles', async () => {
+    const db = createDb([1, 2])
+    const router = buildBoardRouter(db)
+    const backend = new RedisCache(cluster)
+    const handler = createFetchHandler(router, { csrf: false, onError: () => {}, resolveUser: boardUserResolver(db), cache: { backend, secret: 'cluster-restart', log: () => {} } })
+    const read = async () => ((await (await handler(new Request('http://127.0.0.1/api/mizan/ctx/feed/?board_id=2'))).json()) as { feed_tasks: string[] }).feed_tasks
+    expect(await read()).toEqual([])
+    const slot = Number(await cluster.cluster('KEYSLOT', '{ctx:feed}'))
+    const shards = (await cluster.cluster('SLOTS')) as [number, number, [string, number]][]
+    const port = shards.find(([from, to]) => slot >= from && slot <= to)![2][1]
+    const index = PORTS.indexOf(port)
+    // Only this node ever saves: the nodes share `dir` and the default dump.rdb.
+    await run('redis-cli', ['-p', String(port), 'save'])
+    const added = await handler(new Request('http://127.0.0.1/api/mizan/call/', { method: 'POST', body: JSON.stringify({ fn: 'add_task', args: { board_id: 2, title: 'after the snapshot' } }), headers: { 'content-type': 'application/json', 'x-user': '1' } }))
+    expect(added.status).toBe(200)
+    expect(await read()).toEqual(['after the snapshot'])
+    const before = backend.connectionEpoch
+    nodes[index]!.kill('SIGKILL')
+    await until(async () => backend.connectionEpoch > before, 10_000, 'the node loss seen')
+    nodes[index] = spawn(
+      'redis-server',
+      ['--port', String(port), '--cluster-port', String(BUS_PORTS[index]), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    )
+    await until(async () => (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout.includes('cluster_state:ok'), 20_000, 'node back')
+    await until(async () => (await cluster.get('x').then(() => true, () => false)), 10_000, 'cluster usable')
+    // The snapshot is back: the old tokens and the bundle stamped with them.
+    expect((await run('redis-cli', ['-p', String(port), 'keys', '*'])).stdout).toContain('mizan:{ctx:feed}:b:')
+    expect(await read()).toEqual(['after the snapshot'])
+  }, 60_000)
+
   it('fans RedisBus messages out across the cluster', async () => {
     const publisher = new RedisBus({ redis: cluster, onError: () => {} })
     const subscriber = new RedisBus({ redis: cluster.duplicate(), onError: () => {} })
