@@ -18,10 +18,27 @@ export function clientError(code: MizanErrorCode, message: string, status = 0, c
   return new MizanError(code, message, { status, cause })
 }
 
+/** The protocol's code for each status it answers with (PROTOCOL.md §4). */
+const CODE_BY_STATUS: Partial<Record<number, MizanErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  422: 'VALIDATION_ERROR',
+  500: 'INTERNAL_ERROR',
+  501: 'NOT_IMPLEMENTED',
+}
+
+/** A body that is no envelope (Django's HTML CSRF or 404 page) is read by its status; others keep `HTTP_<status>`. */
+export function codeForStatus(status: number): MizanErrorCode {
+  return CODE_BY_STATUS[status] ?? `HTTP_${status}`
+}
+
 /**
  * The error a failed response stands for. Django sends the flat envelope, FastAPI-style
- * backends nest it under `error`; anything else (an HTML CSRF page, a proxy's 502) keeps its
- * status as `HTTP_<status>` so callers can still branch on it.
+ * backends nest it under `error`; anything else (Django's HTML CSRF page, a proxy's 502) is
+ * mapped by its status: 403 → FORBIDDEN, 404 → NOT_FOUND, … and `HTTP_<status>` for a status
+ * the protocol does not answer with, so callers can still branch on it.
  */
 export function errorFromBody(status: number, statusText: string, text: string): MizanError {
   let body: { error?: unknown } | undefined
@@ -33,7 +50,7 @@ export function errorFromBody(status: number, statusText: string, text: string):
   if (typeof code === 'string' && code) {
     return new MizanError(code as MizanErrorCode, typeof message === 'string' ? message : '', { status, details: isRecord(details) ? details : undefined })
   }
-  return new MizanError(`HTTP_${status}`, statusText || `HTTP ${status}`, { status })
+  return new MizanError(codeForStatus(status), statusText || `HTTP ${status}`, { status })
 }
 
 /** `NETWORK_ERROR`: the request got no answer (or, on the socket, lost it). */

@@ -19,6 +19,7 @@ import { withRetry } from './retry.ts'
 import { abortable, addCookie, mergeHeaders } from './transport.ts'
 import type { Answer, CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
 import { createNaming } from './wire-names.ts'
+import { mayHoldBigIntegers, parseJsonExact, stringifyJson } from '../shared/exact-json.ts'
 
 
 const JSON_TYPE = 'application/json'
@@ -102,7 +103,8 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     const { status } = response
     if (!response.ok) throw errorFromBody(status, response.statusText, text)
     try {
-      return { body: JSON.parse(text) as unknown, status, response }
+      // An integer beyond 2^53 arrives as an exact bigint, never silently rounded (PROTOCOL.md §15).
+      return { body: (mayHoldBigIntegers(text) ? parseJsonExact(text) : JSON.parse(text)) as unknown, status, response }
     } catch (error) {
       throw invalidResponse(status, `Expected JSON from ${baseUrl + path}`, error)
     }
@@ -140,7 +142,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
 
   const call = async (key: string, input?: unknown, { signal, headers }: CallOptions = {}): Promise<CallOutcome<unknown>> =>
-    outcome(await send(CALL_ROUTE, [{ 'Content-Type': JSON_TYPE }, transformer?.headers, headers], JSON.stringify(payload(key, input)), signal))
+    outcome(await send(CALL_ROUTE, [{ 'Content-Type': JSON_TYPE }, transformer?.headers, headers], stringifyJson(payload(key, input)), signal))
 
   function context(name: string, params?: Record<string, unknown>, { signal }: ContextOptions = {}): Promise<WireBundle> {
     // Sorted by name, `undefined` left out, values as `String()` spells them.

@@ -10,6 +10,7 @@ import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import { assignAppContext } from './app-context.ts'
 import type { MizanRequest } from './dispatch-types.ts'
 import type { AnyServerRouter, RegisteredFunction, Router } from './router.ts'
+import { stringifyJson } from '../shared/exact-json.ts'
 
 export interface CallerContext<TUser extends MizanUser = MizanUser, TCtx extends object = object> {
   user?: TUser | null
@@ -89,7 +90,7 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
       const computed = await values()
       return Object.fromEntries(ctxDef.members.map((m, i) => [keyed === 'key' ? m.key : m.wireName, computed[i]]))
     }
-    const compute = async () => JSON.stringify(assembleBundle(ctxDef, (await values()).map((value) => ({ ok: true as const, value }))))
+    const compute = async () => stringifyJson(assembleBundle(ctxDef, (await values()).map((value) => ({ ok: true as const, value }))))
     const wire = JSON.parse((await cache.fetch(ctxDef, { params: read.params, raw: params }, cacheUserId(ctx.user), compute)).body) as Record<string, unknown>
     return keyed === 'wire' ? wire : Object.fromEntries(ctxDef.members.map((m) => [m.key, wire[m.wireName]]))
   }

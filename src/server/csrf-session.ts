@@ -88,6 +88,7 @@ export function createCsrfCheck(
   mode: DispatchOptions['csrf'],
   tokenHeader: string,
   trustedOrigins: readonly string[] = [],
+  emptyTokenIsAbsent = false,
 ): CsrfCheck {
   const csrfMode = mode ?? 'always'
   const exact = new Set(trustedOrigins.filter((o) => !o.includes('*')))
@@ -100,7 +101,9 @@ export function createCsrfCheck(
   const trustedHosts = trustedOrigins.map((o) => split(o).host)
 
   function carriesToken(req: MizanRequest): boolean {
-    return req.headers.has(tokenHeader) || (req.headers.get('authorization') ?? '').startsWith('Bearer ')
+    // Under the izana dialect an empty token header is no token (identity.ts), so CSRF still applies.
+    const token = req.headers.get(tokenHeader)
+    return (token !== null && (!emptyTokenIsAbsent || token.trim() !== '')) || (req.headers.get('authorization') ?? '').startsWith('Bearer ')
   }
 
   function originVerified(req: MizanRequest, origin: string): boolean {

@@ -18,6 +18,7 @@ import { authorizeContextRead, memberParams, type ContextRead } from './context-
 import { isResponse } from './is-response.ts'
 import { isStreamSource, StreamItems } from './streaming/stream-source.ts'
 import { assignAppContext } from './app-context.ts'
+import { stringifyJson } from '../shared/exact-json.ts'
 
 /** A call's outcome before it meets a transport: the success body, or the raw Response a function answered with. */
 export interface Invocation {
@@ -162,22 +163,29 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     return invocation
   }
 
-  /** Members run together; a Promise only when one of them is async. The first failure, in member order, fails the bundle. */
+  /**
+   * Members run one after another in member order, as the reference runs them, and the first
+   * failure ends the read: the members after it never run (their side effects never happen).
+   * A Promise only when a member is async.
+   */
   function bundleOf(ctxDef: RegisteredContext, query: Record<string, unknown>, ctx: RequestContext<MizanUser>): Record<string, unknown> | Promise<Record<string, unknown>> {
     const members = ctxDef.members
     const settled: Settled[] = new Array(members.length)
-    let pending: Promise<void>[] | undefined
-    for (let i = 0; i < members.length; i++) {
-      const member = members[i] as RegisteredFunction
-      try {
+    const runFrom = (start: number): Record<string, unknown> | Promise<Record<string, unknown>> => {
+      for (let i = start; i < members.length; i++) {
+        const member = members[i] as RegisteredFunction
         const value = executeMaybeSync(member, memberParams(member, query), ctx, report, options.coercion, timeoutMs)
-        if (value instanceof Promise) (pending ??= []).push(value.then((v: unknown) => void (settled[i] = { ok: true, value: v }), (error: unknown) => void (settled[i] = { ok: false, error })))
-        else settled[i] = { ok: true, value }
-      } catch (error) {
-        settled[i] = { ok: false, error }
+        if (value instanceof Promise) {
+          return value.then((v: unknown) => {
+            settled[i] = { ok: true, value: v }
+            return runFrom(i + 1)
+          })
+        }
+        settled[i] = { ok: true, value }
       }
+      return assembleBundle(ctxDef, settled)
     }
-    return pending ? Promise.all(pending).then(() => assembleBundle(ctxDef, settled)) : assembleBundle(ctxDef, settled)
+    return runFrom(0)
   }
 
   /** Auth, params and `authorize` (context-access.ts) first: a cached bundle never skips them. */
@@ -185,7 +193,7 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     const read = await authorizeContextRead(ctxDef, params, ctx, { report, coercion: options.coercion })
     const compute = async () => {
       const bundle = bundleOf(ctxDef, params, ctx)
-      return JSON.stringify(bundle instanceof Promise ? await bundle : bundle)
+      return stringifyJson(bundle instanceof Promise ? await bundle : bundle)
     }
     if (!cache) return { body: await compute(), outcome: 'BYPASS' }
     // Keyed on the parsed, declared params (context-access.ts): HTTP, WebSocket share entries, junk params add none.
@@ -274,8 +282,7 @@ export function assembleBundle(ctxDef: RegisteredContext, settled: Settled[]): R
   }
   const bundle: Record<string, unknown> = {}
   for (const [wireName, index] of order) {
-    const outcome = settled[index] as Settled & { ok: true }
-    const value = outcome.value
+    const value = (settled[index] as Settled & { ok: true }).value
     bundle[wireName] = isResponse(value) ? null : value
   }
   return bundle

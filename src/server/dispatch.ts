@@ -57,9 +57,9 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const maxQueryBytes = options.maxQueryBytes ?? 8 * 1024
   const maxUploadBytes = options.maxUploadBytes ?? 20 * 1024 * 1024
   const uploadLimits = { maxUploadBytes, maxFileBytes: options.maxFileBytes ?? maxUploadBytes, maxFieldBytes: maxBodyBytes }
-  const csrf = createCsrfCheck(options.csrf, spelling.tokenHeader, options.trustedOrigins)
+  const csrf = createCsrfCheck(options.csrf, spelling.tokenHeader, options.trustedOrigins, options.dialect === 'izana')
   const csrfFailure = csrf.beforeIdentity
-  const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, execute, report } = createDispatchCore(router, options)
+  const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, report } = createDispatchCore(router, options)
   const format = safeFormatter(options.formatError, report, 'http')
 
   function notFoundMessage(fn: unknown): string {
@@ -220,8 +220,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       const late = csrf.afterIdentity(req)
       if (late) return errorResponse(late)
     }
-    const result = await execute(match.reg, match.params, ctx)
-    return isResponse(result) ? result : jsonResponse(200, result)
+    // The same path as /call/: affects and merge are resolved, the cache purged, live watchers told.
+    const invocation = await invokeMaybeSync(match.reg, match.params, undefined, ctx, false)
+    if (invocation.response || invocation.stream) return callResponse(req, match.reg, invocation, ctx)
+    const res = jsonResponse(200, invocation.body.result)
+    if (invocation.invalidate.length) res.headers[spelling.invalidateHeader] = formatInvalidateHeader(invocation.invalidate)
+    return withHandlerHeaders(res, ctx)
   }
 
   async function route(req: MizanRequest): Promise<DispatchResult | null> {

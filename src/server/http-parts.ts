@@ -1,5 +1,6 @@
 import { MizanError } from '../shared/errors.ts'
 import type { FlatErrorEnvelope } from '../shared/protocol.ts'
+import { stringifyJson } from '../shared/exact-json.ts'
 
 /** A response before it meets a runtime: adapters turn it into node or Fetch form. */
 export interface WireResponse {
@@ -20,7 +21,7 @@ export function isMultipartType(contentType: string): boolean {
 
 export function jsonResponse(status: number, body: unknown, headers?: Record<string, string | string[]>): WireResponse {
   const base: Record<string, string | string[]> = { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'no-store' }
-  return { status, headers: headers ? Object.assign(base, headers) : base, body: JSON.stringify(body) }
+  return { status, headers: headers ? Object.assign(base, headers) : base, body: stringifyJson(body) }
 }
 
 export function envelopeOf(error: MizanError): FlatErrorEnvelope {

@@ -1,4 +1,5 @@
 import { MizanError } from '../shared/errors.ts'
+import { mayHoldBigIntegers, parseJsonExact } from '../shared/exact-json.ts'
 
 // Web-standard, so the fetch adapter runs on Workers too. `fatal` refuses malformed UTF-8 instead
 // of silently replacing it; `ignoreBOM` keeps a leading U+FEFF (JSON.parse then refuses it),
@@ -57,7 +58,8 @@ function openingBrackets(text: string, limit: number): number {
 export function parseJsonBody(text: string, maxDepth: number): unknown {
   if (nestingDepth(text, maxDepth) > maxDepth) throw new MizanError('BAD_REQUEST', `JSON nested deeper than ${maxDepth} levels`)
   try {
-    return JSON.parse(text)
+    // Integers beyond 2^53 stay exact (bigint), as a Python peer sent them.
+    return mayHoldBigIntegers(text) ? parseJsonExact(text) : JSON.parse(text)
   } catch {
     throw new MizanError('BAD_REQUEST', 'Invalid JSON in request body')
   }

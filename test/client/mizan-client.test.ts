@@ -113,9 +113,9 @@ describe('every failure is a MizanError with the server code, status and details
     expect(error.fieldErrors).toEqual({ text: ['too short'] })
   })
 
-  it('falls back to HTTP_<status> for bodies that are not an envelope', async () => {
+  it('maps bodies that are not an envelope by status, and falls back to HTTP_<status>', async () => {
     const html = clientFor(async () => new Response('<h1>403 Forbidden</h1>CSRF verification failed.', { status: 403, headers: { 'Content-Type': 'text/html' } }))
-    expect(await failure(html.call('ping'))).toMatchObject({ code: 'HTTP_403', status: 403 })
+    expect(await failure(html.call('ping'))).toMatchObject({ code: 'FORBIDDEN', status: 403 })
     const proxy = clientFor(async () => jsonResponse(502, { detail: 'bad gateway' }), { retry: { context: 0 } })
     expect(await failure(proxy.context('global'))).toMatchObject({ code: 'HTTP_502', status: 502 })
   })

@@ -46,7 +46,6 @@ describe('faults', () => {
   it.each([
     ['a handler that throws', 'throws', 500],
     ['a handler that hangs past its timeout', 'hangs', 504],
-    ['a BigInt result', 'bigint', 500],
     ['a circular result', 'circular', 500],
   ])('%s answers a clean envelope and the server keeps serving', async (_what, fn, status) => {
     const base = await start()
@@ -55,6 +54,13 @@ describe('faults', () => {
     expect(JSON.parse(res.text)).toMatchObject({ error: true, code: 'INTERNAL_ERROR' })
     expect(res.text).not.toMatch(/kaboom|BigInt|circular/i)
     expect((await callFn(base, 'ping')).status).toBe(200)
+  })
+
+  it('a BigInt result is written as its exact integer literal (issue #28: Python peers send and read them)', async () => {
+    const base = await start()
+    const res = await callFn(base, 'bigint')
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('{"result":{"n":10}}')
   })
 
   it('a client that disconnects mid-request aborts the handler signal and harms nothing', async () => {

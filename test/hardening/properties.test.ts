@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
-import { errorFromBody } from '../../src/client/errors.ts'
+import { codeForStatus, errorFromBody } from '../../src/client/errors.ts'
 import { contextQueryKey } from '../../src/client/react/query-keys.ts'
 import { cacheKeyMessage, deriveCacheKey } from '../../src/server/cache/keys.ts'
 import { coerceQueryValue } from '../../src/server/schema.ts'
@@ -60,7 +60,7 @@ describe('properties', () => {
         } catch {
           envelope = false
         }
-        if (!envelope) expect(errorFromBody(status, '', text).code).toBe(`HTTP_${status}`)
+        if (!envelope) expect(errorFromBody(status, '', text).code).toBe(codeForStatus(status))
       }),
     )
   })

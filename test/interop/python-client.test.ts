@@ -5,8 +5,7 @@ import type { Dialect } from '../../src/shared/protocol.ts'
 import { listen } from '../server/adapters/serve.ts'
 import { runPython } from './python-venv.ts'
 import { loadGoldenCases } from './replay/golden-cases.ts'
-import { fixtureServerOptions } from './replay/fixture-server.ts'
-import { createFixtureState, izanaFixtureRouter, state } from './replay/izana-fixture-router.ts'
+import { fixtureServerOptions, freshFixture } from './replay/fixture-server.ts'
 import { judge, skipReason, translateRequest } from './replay/replay-rules.ts'
 
 let close: (() => Promise<void>) | undefined
@@ -15,17 +14,16 @@ afterEach(async () => {
   close = undefined
 })
 
-async function startFixture(dialect: Dialect) {
-  state.current = createFixtureState()
-  const server = await listen(createNodeHandler(izanaFixtureRouter, fixtureServerOptions(dialect)))
-  close = server.close
-  return server.url
+async function startFixture(dialect: Dialect, server: 'primary' | 'round2' = 'primary') {
+  const running = await listen(createNodeHandler(freshFixture(server), fixtureServerOptions(dialect)))
+  close = running.close
+  return running.url
 }
 
 describe.each<Dialect>(['izana', 'mizan'])('Python clients against our server (%s spelling)', (dialect) => {
-  it('replays every golden case over real HTTP from Python with the recorded result', async () => {
-    const base = await startFixture(dialect)
-    const cases = loadGoldenCases().filter((c) => c.response && !skipReason(c))
+  it.each(['primary', 'round2'] as const)('replays every %s golden case over real HTTP from Python with the recorded result', async (server) => {
+    const base = await startFixture(dialect, server)
+    const cases = loadGoldenCases().filter((c) => c.response && !skipReason(c) && c.server === server)
     const requests = cases.map((c) => ({ name: c.name, ...translateRequest(c, dialect) }))
     const answers = JSON.parse(await runPython('replay_client.py', [], JSON.stringify({ base, requests }))) as {
       name: string

@@ -228,7 +228,7 @@ describe('response headers from handlers', () => {
 })
 
 describe('context bundles with synchronous and async members', () => {
-  it('runs every member, orders by wire name, and fails on the first failing member in declaration order', async () => {
+  it('runs the members in declaration order, orders by wire name, and stops at the first failing member (issue #28)', async () => {
     const { createMizan } = await import('../../src/server/index.ts')
     const { z } = await import('zod')
     const { defineClient, createRouter } = createMizan()
@@ -250,13 +250,14 @@ describe('context bundles with synchronous and async members', () => {
     const res = await okHandler(new Request('http://127.0.0.1/api/mizan/ctx/mixed/?n=3'))
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('{"alpha":6,"mid":3,"zeta":3}')
+    expect(ran).toEqual(['zeta', 'sync', 'mid'])
 
     ran.length = 0
     const failing = createRouter({ slowFail: member('slow_fail', 'FORBIDDEN', 5), quickFail: member('quick_fail', 'NOT_FOUND'), alpha: syncMember })
     const failHandler = createFetchHandler(failing, { csrf: false })
     const failed = await failHandler(new Request('http://127.0.0.1/api/mizan/ctx/mixed/?n=1'))
-    // Every member ran, and the answer is the first declared failure even though it finished last.
-    expect(ran.sort()).toEqual(['quick_fail', 'slow_fail', 'sync'])
+    // As the reference: the first declared member failed, so the ones after it never ran.
+    expect(ran).toEqual(['slow_fail'])
     expect(failed.status).toBe(403)
     expect(await failed.json()).toEqual({ error: true, code: 'FORBIDDEN', message: 'slow_fail failed' })
   })

@@ -14,6 +14,7 @@ import { PendingRequests } from './pending-requests.ts'
 import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
 import { handshakeHeaders, socketTarget, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
 import type { Wire } from './wire.ts'
+import { stringifyJson } from '../../shared/exact-json.ts'
 
 const OPEN = 1
 /** Frames per batch, at most: half the server's default `maxBatchFrames`, which refuses a longer batch whole. */
@@ -74,7 +75,7 @@ export class WsConnection implements SocketLink {
       get status() {
         return connection.state
       },
-      send: (frame) => this.write(() => JSON.stringify(frame)),
+      send: (frame) => this.write(() => stringifyJson(frame)),
       sendText: (text) => this.write(() => text),
       ensureOpen: () => this.ensureOpen(),
     }

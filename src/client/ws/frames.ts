@@ -1,5 +1,6 @@
 /** Frames as the transport reads them: parsing, the canonical key of params, and error replies. */
 import { MizanError, statusForCode } from '../../shared/errors.ts'
+import { mayHoldBigIntegers, parseJsonExact } from '../../shared/exact-json.ts'
 
 export type Frame = Record<string, unknown>
 
@@ -44,7 +45,7 @@ const isFrame = (value: unknown): value is Frame => typeof value === 'object' &&
  */
 export function parseFrames(text: string): Frame[] {
   try {
-    const parsed: unknown = JSON.parse(text)
+    const parsed: unknown = mayHoldBigIntegers(text) ? parseJsonExact(text) : JSON.parse(text)
     return (Array.isArray(parsed) ? parsed : [parsed]).filter(isFrame)
   } catch {
     return []

@@ -30,6 +30,7 @@ export interface IdentityOptions<TUser extends MizanUser> {
  */
 export function createIdentityResolver<TUser extends MizanUser>(options: IdentityOptions<TUser>): UserResolver<TUser> {
   const header = DIALECTS[options.dialect ?? 'mizan'].tokenHeader
+  const emptyIsAbsent = options.dialect === 'izana'
   const issuer =
     options.mwt instanceof MwtIssuer
       ? options.mwt
@@ -55,7 +56,9 @@ export function createIdentityResolver<TUser extends MizanUser>(options: Identit
 
   return async (req) => {
     const token = req.headers.get(header)
-    if (token !== null) return tokenUser(req, await fromMwt(token.trim(), 'Invalid or expired MWT'))
+    // Under the izana dialect an empty token header counts as absent, as the reference reads it
+    // (`bool(META[...])`); ours refuses it, since a client that sends the header meant a token.
+    if (token !== null && (token.trim() !== '' || !emptyIsAbsent)) return tokenUser(req, await fromMwt(token.trim(), 'Invalid or expired MWT'))
     const authorization = req.headers.get('authorization') ?? ''
     if (authorization.startsWith('Bearer ')) {
       const bearer = authorization.slice(7).trim()

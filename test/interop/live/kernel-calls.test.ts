@@ -130,24 +130,24 @@ describe('kernel → Python: session and CSRF', () => {
     expect(post.headers.get('cookie')).toMatch(new RegExp(`^sessionid=${SESSIONS.sam}; csrftoken=`))
   })
 
-  it("turns Django's HTML 403 on a CSRF failure into MizanError HTTP_403", async () => {
+  it("turns Django's HTML 403 on a CSRF failure into MizanError FORBIDDEN (issue #28)", async () => {
     const noCsrf = client({ csrf: false })
     const missing = await noCsrf.api.call('echo', { text: 'x' }).catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(MizanError)
-    expect(missing).toMatchObject({ code: 'HTTP_403', status: 403 })
+    expect(missing).toMatchObject({ code: 'FORBIDDEN', status: 403 })
     expect(noCsrf.traffic.sessions()).toBe(0)
 
     // Cookie present (from session/), header absent.
     await noCsrf.api.session()
     const cookieOnly = await noCsrf.api.call('echo', { text: 'x' }).catch((e: unknown) => e)
-    expect(cookieOnly).toMatchObject({ code: 'HTTP_403', status: 403 })
+    expect(cookieOnly).toMatchObject({ code: 'FORBIDDEN', status: 403 })
 
     // Cookie and header disagree.
     const { api } = client()
     await api.call('ping') // bootstraps the cookie
     const mismatch = await api.call('ping', undefined, { headers: { 'X-CSRFToken': 'WrongCsrfSecret0123456789abcdefg' } }).catch((e: unknown) => e)
     expect(mismatch).toBeInstanceOf(MizanError)
-    expect(mismatch).toMatchObject({ code: 'HTTP_403', status: 403 })
+    expect(mismatch).toMatchObject({ code: 'FORBIDDEN', status: 403 })
 
     // The raw answer really is Django's HTML page, not a JSON envelope.
     const raw = await fetch(`${backend.baseUrl}/call/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"fn":"ping"}' })

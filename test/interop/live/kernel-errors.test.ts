@@ -129,11 +129,11 @@ describe('kernel → Python: typed errors', () => {
     expectError(await failure(untyped(api).call('add', 'a string')), 'BAD_REQUEST', 400, 'Input must be an object, not str')
   })
 
-  it("HTTP_403 for Django's HTML CSRF page, and HTTP_<status> for other non-envelope answers", async () => {
+  it("FORBIDDEN for Django's HTML CSRF page and NOT_FOUND for its HTML 404 page: mapped by status (issue #28)", async () => {
     const noCsrf = createMizanClient<Fixture>({ dialect: 'izana', baseUrl: backend.baseUrl, csrf: false })
     const csrf = await failure(noCsrf.call('ping'))
-    expectError(csrf, 'HTTP_403', 403, 'Forbidden')
+    expectError(csrf, 'FORBIDDEN', 403, 'Forbidden')
     const wrongMount = createMizanClient<Fixture>({ dialect: 'izana', baseUrl: `${backend.origin}/api/nowhere` })
-    expectError(await failure(wrongMount.context('global')), 'HTTP_404', 404, 'Not Found')
+    expectError(await failure(wrongMount.context('global')), 'NOT_FOUND', 404, 'Not Found')
   })
 })

@@ -19,7 +19,7 @@ export const SESSIONS = {
 
 export interface PythonBackendOptions {
   /** `primary` (DEBUG=False, the adapter's own CSRF) or `stock` (DEBUG=True + CsrfViewMiddleware). */
-  variant?: 'primary' | 'stock'
+  variant?: 'primary' | 'stock' | 'round2'
   /** IZANA_MWT_TTL override in seconds (the recorded fixture uses 300). */
   mwtTtl?: number
   /**

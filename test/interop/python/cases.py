@@ -287,3 +287,97 @@ WS_CASES = [
         {"send": {"action": "unsubscribe", "channel": "chat", "params": {"room": "never"}}},
     ]},
 ]
+
+# Served by a third server (FIXTURE_VARIANT=round2): the primary fixture plus fixture_app/round2.py
+# and the route path of touch_shelf (issue #28). Its own Redis flush and in-memory state.
+ROUND2_CASES = [
+    # ── lax coercion, nested and in the forms Pydantic reads differently ───
+    call("r2-call-order-nested-strings", "strings nested in a list of models are coerced", "place_order",
+         {"items": [{"book_id": "2", "qty": "3"}, {"book_id": " 7 "}], "rating": "4.5", "gift": "yes"}),
+    call("r2-call-order-nested-bad", "'1e1' is no int, even nested -> 422 at items.0.qty", "place_order",
+         {"items": [{"book_id": 1, "qty": "1e1"}]}),
+    call("r2-call-order-underscores", "PEP 515 underscores: '1_0' is 10", "place_order",
+         {"items": [{"book_id": "1_0", "qty": "2.000"}], "gift": "OFF"}),
+    call("r2-call-half-underscore", "float from '1_0' -> 10.0, halved", "half", {"score": "1_0"}),
+    call("r2-call-half-exponent", "float from '1e1' -> 10.0", "half", {"score": "1e1"}),
+    call("r2-call-is-finite-inf", "float from 'inf' is accepted by Pydantic", "is_finite", {"score": "inf"}),
+    call("r2-call-is-finite-nan-word", "float from 'NaN'", "is_finite", {"score": "NaN"}),
+    # ── integers beyond 2^53 ────────────────────────────────────────────────
+    call("r2-call-big-echo-literal", "2^53+1 as a JSON literal comes back exact", body='{"fn":"big_echo","args":{"n":9007199254740993}}'),
+    call("r2-call-big-echo-string", "a 20-digit string is an exact int", "big_echo", {"n": "12345678901234567890"}),
+    call("r2-call-big-echo-negative", "-(2^63) exact", body='{"fn":"big_echo","args":{"n":-9223372036854775808}}'),
+    call("r2-call-big-next", "output beyond 2^53 in a model and a list", body='{"fn":"big_next","args":{"n":9007199254740992}}'),
+    call("r2-call-big-echo-float-literal", "1e20 is a float literal: no int", body='{"fn":"big_echo","args":{"n":1e20}}'),
+    # ── a context read stops at the first failing member ────────────────────
+    ctx("r2-ctx-gate-closed", "first member raises NotFound: 404, the second never runs", "gate", {"key": "shut"}),
+    call("r2-call-gate-visits-after-closed", "the visit counter did not move", "gate_visits"),
+    ctx("r2-ctx-gate-open", "both members run", "gate", {"key": "open"}),
+    call("r2-call-gate-visits-after-open", "one visit", "gate_visits"),
+    # ── a route function's affects, on its route path ───────────────────────
+    ctx("r2-ctx-shelf-2-miss", "shelf bundle for book 2: MISS", "shelf", {"book_id": "2"}),
+    ctx("r2-ctx-shelf-2-hit", "again: HIT", "shelf", {"book_id": "2"}),
+    dict(call("r2-route-touch-shelf-2", "route path of touch_shelf: invalidate header, no-store, purge", body=""),
+         path="/shelf/2/touch/", headers={"Content-Type": "text/plain"}),
+    ctx("r2-ctx-shelf-2-after-route", "the route call purged the bundle: MISS, touched 1", "shelf", {"book_id": "2"}),
+    call("r2-call-touch-shelf-via-call", "the same function over /call/", "touch_shelf", {"book_id": 2}),
+    ctx("r2-ctx-shelf-2-after-call", "purged again: MISS, touched 2", "shelf", {"book_id": "2"}),
+    # ── deviations to be listed (PROTOCOL.md §15) ───────────────────────────
+    call("r2-call-whoami-bearer-mwt", "an MWT in Authorization: Bearer is no legacy JWT -> 401", "whoami",
+         auth={"user": "alice", "via": "bearer-mwt"}, csrf=False),
+    call("r2-call-echo-empty-token", "an empty X-Izana-Token header counts as absent", "echo", {"text": "e"},
+         headers={"X-Izana-Token": ""}),
+    call("r2-call-whoami-mwt-unknown-kid", "an MWT with kid 'v9' signed with the right secret", "whoami",
+         auth={"token": "unknown-kid"}, csrf=False),
+    call("r2-call-unknown-fn-no-cache-control", "an error answer of /call/ carries no Cache-Control", "nope_fn"),
+    call("r2-call-rate-books-float", "a float argument in the invalidate header is str(float): 4.0",
+         body='{"fn":"rate_books","args":{"min_rating":4.0}}'),
+    ctx("r2-ctx-ratings-nested-keys", "bundle body: sort_keys sorts nested keys too", "ratings", {"min_rating": "3.5"}),
+]
+
+ROUND2_WS_CASES = [
+    {"name": "r2-ws-malformed-text", "description": "a frame that is text: not json", "auth": None, "steps": [
+        {"send": 'not json'},
+        {"send": {"action": "rpc", "id": "after", "fn": "ws_echo", "args": {"text": "still here"}}},
+    ]},
+    {"name": "r2-ws-malformed-array", "description": "a frame that is array: [1, 2]", "auth": None, "steps": [
+        {"send": '[1, 2]'},
+        {"send": {"action": "rpc", "id": "after", "fn": "ws_echo", "args": {"text": "still here"}}},
+    ]},
+    {"name": "r2-ws-malformed-number", "description": "a frame that is number: 42", "auth": None, "steps": [
+        {"send": '42'},
+        {"send": {"action": "rpc", "id": "after", "fn": "ws_echo", "args": {"text": "still here"}}},
+    ]},
+    {"name": "r2-ws-malformed-no-action", "description": "a frame without an action: {}", "auth": None, "steps": [
+        {"send": '{}'},
+        {"send": {"action": "rpc", "id": "after", "fn": "ws_echo", "args": {"text": "still here"}}},
+    ]},
+    {"name": "r2-ws-malformed-unknown-action", "description": "a frame with an unknown action", "auth": None, "steps": [
+        {"send": '{"action":"nope","id":"u1"}'},
+        {"send": {"action": "rpc", "id": "after", "fn": "ws_echo", "args": {"text": "still here"}}},
+    ]},
+    {"name": "r2-ws-rpc-handler-errors", "description": "handler-raised errors over the socket", "auth": None, "steps": [
+        {"send": {"action": "rpc", "id": "e1", "fn": "ws_not_implemented"}},
+        {"send": {"action": "rpc", "id": "e2", "fn": "ws_permission"}},
+        {"send": {"action": "rpc", "id": "e3", "fn": "ws_not_found", "args": {"book_id": "5"}}},
+        {"send": {"action": "rpc", "id": "e4", "fn": "ws_invalid"}},
+        {"send": {"action": "rpc", "id": "e5", "fn": "ws_buggy"}},
+        {"send": {"action": "rpc", "id": "e6", "fn": "secret_fn"}},
+        {"send": {"action": "rpc", "id": "e7", "fn": "not_implemented_fn"}},
+    ]},
+    {"name": "r2-ws-rpc-coercion", "description": "lax coercion and big ints over the socket", "auth": None, "steps": [
+        {"send": {"action": "rpc", "id": "c1", "fn": "ws_order", "args": {"items": [{"book_id": "2", "qty": "3"}]}}},
+        {"send": '{"action":"rpc","id":"c2","fn":"ws_big_echo","args":{"n":9007199254740993}}'},
+        {"send": {"action": "rpc", "id": "c3", "fn": "ws_order", "args": {"items": [{"book_id": "1e1"}]}}},
+    ]},
+    {"name": "r2-ws-ctx-gate", "description": "ws ctx read stops at the first failing member", "auth": None, "steps": [
+        {"send": {"action": "ctx", "id": "g1", "context": "gate", "params": {"key": "shut"}}},
+        {"send": {"action": "ctx", "id": "g2", "context": "gate", "params": {"key": "open"}}},
+    ]},
+    {"name": "r2-ws-channel-auth", "description": "channel auth refusal, then a good subscribe and unsubscribe", "auth": None, "steps": [
+        {"send": {"action": "subscribe", "channel": "chat", "params": {"room": "forbidden"}}},
+        {"send": {"action": "message", "channel": "chat", "params": {"room": "forbidden"}, "data": {"text": "x"}}},
+        {"send": {"action": "subscribe", "channel": "chat", "params": {"room": "r2"}}},
+        {"send": {"action": "unsubscribe", "channel": "chat", "params": {"room": "r2"}}},
+        {"send": {"action": "unsubscribe", "channel": "chat", "params": {"room": "r2"}}},
+    ]},
+]

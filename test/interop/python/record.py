@@ -69,6 +69,7 @@ def mint_tokens() -> dict[str, str]:
         out["mwt:expired"] = create_mwt(users["alice"], settings.IZANA_MWT_SECRET, ttl=300)
         out["mwt:wrong-secret"] = create_mwt(users["alice"], "not-the-fixture-mwt-secret-0123456789", ttl=EXP_FAR - T0)
         out["mwt:wrong-aud"] = create_mwt(users["alice"], settings.IZANA_MWT_SECRET, ttl=EXP_FAR - T0, audience="mizan")
+        out["mwt:unknown-kid"] = create_mwt(users["alice"], settings.IZANA_MWT_SECRET, ttl=EXP_FAR - T0, kid="v9")
     # Legacy access JWT, same claim layout as izana.jwt.tokens.create_access_token
     out["jwt:alice"] = jwt.encode(
         {"sub": "1", "sid": SESSIONS["alice"], "staff": False, "super": False,
@@ -147,6 +148,8 @@ def build_request(spec: dict, tokens: dict[str, str]) -> tuple[dict, dict]:
             headers["X-Izana-Token"] = tokens[f"mwt:{auth['user']}"]
         elif auth.get("via") == "bearer":
             headers["Authorization"] = "Bearer " + tokens[f"jwt:{auth['user']}"]
+        elif auth.get("via") == "bearer-mwt":
+            headers["Authorization"] = "Bearer " + tokens[f"mwt:{auth['user']}"]
         elif "token" in auth:
             kind = auth["token"]
             headers["X-Izana-Token"] = "not-a-jwt" if kind == "invalid" else tokens[f"mwt:{kind}"]
@@ -253,8 +256,8 @@ def run_http(port: int, spec: dict, tokens: dict[str, str]) -> dict:
 # ─── WebSocket cases ────────────────────────────────────────────────────────
 
 
-def run_ws(port: int, spec: dict, tokens: dict[str, str]) -> dict:
-    from wsclient import WSClient
+def run_ws(port: int, spec: dict, tokens: dict[str, str], variant: str = "primary") -> dict:
+    from wsclient import ServerClosed, WSClient
 
     headers = {}
     auth = spec.get("auth")
@@ -272,8 +275,14 @@ def run_ws(port: int, spec: dict, tokens: dict[str, str]) -> dict:
             sent = ws.send_json(step["send"]) if not isinstance(step["send"], str) else (ws.send_text(step["send"]) or step["send"])
             frames.append({"dir": "send", "data": json.loads(sent) if sent.startswith("{") else sent, "text": sent})
             for _ in range(step.get("expect", 1)):
-                text = ws.recv_text()
+                try:
+                    text = ws.recv_text()
+                except ServerClosed as closed:
+                    frames.append({"dir": "close", "data": {"code": closed.code}})
+                    break
                 frames.append({"dir": "recv", "data": json.loads(text), "text": text})
+            if frames[-1]["dir"] == "close":
+                break
     finally:
         ws.close()
     return {
@@ -281,7 +290,7 @@ def run_ws(port: int, spec: dict, tokens: dict[str, str]) -> dict:
         "description": spec["description"],
         "auth": auth,
         "csrf": False,
-        "server": "primary",
+        "server": variant,
         "scrubbed": [],
         "request": {"path": path, "headers": {k.lower(): v for k, v in headers.items()}},
         "frames": frames,
@@ -297,9 +306,9 @@ def write_case(case: dict) -> None:
 
 
 def main() -> int:
-    from cases import HTTP_CASES, VARIANT_CASES, WS_CASES
+    from cases import HTTP_CASES, ROUND2_CASES, ROUND2_WS_CASES, VARIANT_CASES, WS_CASES
 
-    names = [c["name"] for c in HTTP_CASES + VARIANT_CASES + WS_CASES]
+    names = [c["name"] for c in HTTP_CASES + VARIANT_CASES + WS_CASES + ROUND2_CASES + ROUND2_WS_CASES]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise SystemExit(f"duplicate case names: {sorted(dupes)}")
@@ -325,7 +334,8 @@ def main() -> int:
     GOLDEN.mkdir(parents=True)
 
     count = 0
-    for variant, cases in (("primary", HTTP_CASES), ("stock", VARIANT_CASES)):
+    ws_cases = {"primary": WS_CASES, "round2": ROUND2_WS_CASES}
+    for variant, cases in (("primary", HTTP_CASES), ("stock", VARIANT_CASES), ("round2", ROUND2_CASES)):
         flush_redis()
         server = Server(db_path, variant)
         try:
@@ -334,10 +344,9 @@ def main() -> int:
                 # seq lets a replayer reproduce the recording order: the fixture keeps state.
                 write_case(dict(run_http(server.port, spec, tokens), seq=count))
                 count += 1
-            if variant == "primary":
-                for spec in WS_CASES:
-                    write_case(dict(run_ws(server.port, spec, tokens), seq=count))
-                    count += 1
+            for spec in ws_cases.get(variant, []):
+                write_case(dict(run_ws(server.port, spec, tokens, variant), seq=count))
+                count += 1
         finally:
             server.stop()
     flush_redis()

@@ -118,7 +118,7 @@ def http_ready(port: int) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--variant", default="primary", choices=["primary", "stock"])
+    parser.add_argument("--variant", default="primary", choices=["primary", "stock", "round2"])
     parser.add_argument("--mwt-ttl", type=int, default=None)
     parser.add_argument("--redis", default="private")
     args = parser.parse_args()

@@ -8,6 +8,14 @@ import socket
 import struct
 
 
+class ServerClosed(ConnectionError):
+    """The server sent a close frame; `code` is its status code (None when it sent none)."""
+
+    def __init__(self, code):
+        super().__init__(f"server closed ({code})")
+        self.code = code
+
+
 class WSClient:
     def __init__(self, host: str, port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 5.0):
         self.sock = socket.create_connection((host, port), timeout=timeout)
@@ -81,7 +89,8 @@ class WSClient:
             if opcode == 0x1:
                 return data.decode("utf-8")
             if opcode == 0x8:
-                raise ConnectionError("server closed")
+                code = struct.unpack(">H", data[:2])[0] if len(data) >= 2 else None
+                raise ServerClosed(code)
             # ping/pong/other: ignore
 
     def close(self) -> None:

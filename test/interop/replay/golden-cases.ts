@@ -5,7 +5,7 @@ export interface GoldenCase {
   name: string
   description: string
   seq: number
-  server: 'primary' | 'stock'
+  server: 'primary' | 'stock' | 'round2'
   auth: null | { user?: string; via?: string; token?: string; bearer?: string }
   csrf: boolean
   scrubbed: string[]
@@ -22,7 +22,7 @@ export interface GoldenCase {
     body: string
     json: unknown
   }
-  frames?: { dir: 'send' | 'recv'; data: unknown; text?: string }[]
+  frames?: { dir: 'send' | 'recv' | 'close'; data: unknown; text?: string }[]
 }
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../golden/', import.meta.url))

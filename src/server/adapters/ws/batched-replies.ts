@@ -4,6 +4,7 @@
  * calls costs one frame each way instead of one per call.
  */
 import type { Frame } from './frames.ts'
+import { stringifyJson } from '../../../shared/exact-json.ts'
 
 /** Past this many characters a turn's replies go in several frames, each about this size at most. */
 const SPLIT_AT_CHARS = 64 * 1024
@@ -72,7 +73,7 @@ export class BatchedReplies {
 /** The whole batch as one JSON text, or undefined when some reply in it cannot be serialized (each is then serialized alone). */
 function stringifyOrUndefined(items: unknown[]): string | undefined {
   try {
-    return JSON.stringify(items)
+    return stringifyJson(items)
   } catch {
     return undefined
   }

@@ -137,10 +137,11 @@ export class SessionRequests {
     if (!fn) throw new MizanError('BAD_REQUEST', "Missing 'fn' field")
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
     if (!reg || (hidePrivate && reg.fn.options.private)) throw new MizanError('NOT_FOUND', `Function '${pyText(fn)}' not found`)
-    if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
+    // The reference's consumer checks the transport before the executor checks `private`.
     if (rpcMode === 'websocket-only' && !reg.fn.options.websocket) {
       throw new MizanError('FORBIDDEN', `This function is HTTP-only. Use POST ${httpPrefix}${ROUTES.call} instead.`)
     }
+    if (reg.fn.options.private) throw new MizanError('FORBIDDEN', 'Function is not client-callable')
     return reg
   }
 

@@ -15,6 +15,7 @@ import type { SessionLink, WsEnv } from './env.ts'
 import { BatchedReplies } from './batched-replies.ts'
 import { decodeFrame, isRecord, NOT_A_FRAME, pyText, type Frame } from './frames.ts'
 import { SessionRequests } from './requests.ts'
+import { stringifyJson } from '../../../shared/exact-json.ts'
 
 export class Session implements SessionLink {
   private readonly requests: SessionRequests
@@ -96,7 +97,7 @@ export class Session implements SessionLink {
    */
   readonly textOf = (frame: Frame): string => {
     try {
-      return JSON.stringify(frame)
+      return stringifyJson(frame)
     } catch (error) {
       this.env.report(error, { fn: this.env.path })
       const id = frame['id']

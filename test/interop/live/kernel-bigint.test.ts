@@ -1,0 +1,31 @@
+/**
+ * Integers beyond 2^53 between our kernel and the live Django backend (issue #28): sent as
+ * bigints, written as exact literals, and read back exact; Python's answers never reach the
+ * caller rounded. The round-2 fixture (fixture_app/round2.py) has `big_echo` and `big_next`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMizanClient, type MizanClient } from '../../../src/client/index.ts'
+import type { round2FixtureRouter } from '../replay/round2-fixture-router.ts'
+import { startPythonBackend, type PythonBackend } from './python-backend.ts'
+
+let backend: PythonBackend
+beforeAll(async () => {
+  backend = await startPythonBackend({ variant: 'round2' })
+})
+afterAll(async () => {
+  await backend?.stop()
+})
+
+const TWO_53 = 2n ** 53n
+
+describe('kernel → Python: integers beyond 2^53', () => {
+  it('round-trips exact bigints both ways, and safe ones stay numbers', async () => {
+    const api: MizanClient<typeof round2FixtureRouter> = createMizanClient<typeof round2FixtureRouter>({ dialect: 'izana', baseUrl: backend.baseUrl })
+    expect((await api.call('bigEcho', { n: TWO_53 + 1n })).result).toEqual({ result: TWO_53 + 1n })
+    expect((await api.call('bigEcho', { n: -(2n ** 63n) })).result).toEqual({ result: -(2n ** 63n) })
+    expect((await api.call('bigEcho', { n: 10n ** 30n + 7n })).result).toEqual({ result: 10n ** 30n + 7n })
+    expect((await api.call('bigNext', { n: TWO_53 })).result).toEqual({ value: TWO_53 + 1n, halves: [2 ** 52, 2 ** 52] })
+    // A safe integer is a plain JSON number on the wire, so it arrives as a number (§15).
+    expect((await api.call('bigEcho', { n: 5n })).result).toEqual({ result: 5 })
+  })
+})
