@@ -21,7 +21,7 @@ const cyclic = (): Record<string, unknown> => {
 
 const router = createRouter({
   ping: defineClient({}, () => ({ pong: true })),
-  // An app written for superjson: its results carry BigInts that plain JSON cannot write.
+  // BigInts are written as exact integer literals since issue #28 (Python peers send and read them).
   bigAsync: defineClient({}, async () => ({ total: 12345678901234567890n })),
   bigSync: defineClient({}, () => ({ total: 1n })),
   cyclicResult: defineClient({}, async () => cyclic()),
@@ -32,6 +32,7 @@ const router = createRouter({
   deniesWithMessage: defineClient({ auth: () => { throw new MizanError('FORBIDDEN', 'only on Tuesdays') } }, () => ({ ok: true })),
   leakyHandler: defineClient({}, async () => { throw new Error(SECRET) }),
   bigMember: defineClient({ context: 'ledger' }, async () => ({ balance: 10n })),
+  cyclicMember: defineClient({ context: 'loop' }, async () => cyclic()),
   plainMember: defineClient({ context: 'board', input: z.object({ id: z.number().int() }) }, ({ id }) => ({ id })),
   secretFn: defineClient({ private: true }, () => ({ secret: 1 })),
 })

@@ -1,8 +1,8 @@
 /**
  * The WebSocket bad-input battery against a server in its own process, started with
  * `--unhandled-rejections=strict` (test/hardening/ws-battery-server.ts). Regression tests for
- * "one WebSocket frame kills the server": a reply that cannot be serialized (a BigInt result, a
- * cycle, a throwing toJSON, a superjson BigInt argument echoed back), single or in a batch, sync
+ * "one WebSocket frame kills the server": a reply that cannot be serialized (a cycle, a
+ * throwing toJSON), single or in a batch, sync
  * or async, only ever becomes an error frame; and the process is still serving at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -60,12 +60,22 @@ async function stillServes(client: FrameClient): Promise<void> {
 
 describe('WebSocket battery in a child process with --unhandled-rejections=strict', () => {
   const unserializable: [string, Record<string, unknown>][] = [
-    ['an async BigInt result', { fn: 'big_async' }],
-    ['a sync BigInt result', { fn: 'big_sync' }],
     ['a cyclic result', { fn: 'cyclic_result' }],
     ['a result whose toJSON throws', { fn: 'throwing_to_json' }],
-    ['a superjson BigInt argument echoed back as plain JSON', { fn: 'echo_any', args: { v: '5' }, meta: big }],
   ]
+
+  // Issue #28: a BigInt is no serialization failure any more; it is written as its exact literal.
+  it('BigInt results (sync, async, a superjson argument echoed as plain JSON) are written exactly, single and batched', async () => {
+    const client = await connect()
+    const texts = () => client.texts.slice(-1)[0]
+    await client.request({ action: 'rpc', id: 1, fn: 'big_async' })
+    expect(texts()).toBe('{"id":1,"ok":true,"data":{"result":{"total":12345678901234567890}}}')
+    expect(await client.request({ action: 'rpc', id: 2, fn: 'big_sync' })).toEqual({ id: 2, ok: true, data: { result: { total: 1 } } })
+    expect(await client.request({ action: 'rpc', id: 3, fn: 'echo_any', args: { v: '5' }, meta: big })).toEqual({ id: 3, ok: true, data: { result: { v: 5 } } })
+    client.send([{ action: 'rpc', id: 'b', fn: 'big_sync' }, { action: 'rpc', id: 'good', fn: 'ping' }])
+    expect(await client.next()).toEqual([{ id: 'b', ok: true, data: { result: { total: 1 } } }, { id: 'good', ok: true, data: { result: { pong: true } } }])
+    await stillServes(client)
+  })
 
   it.each(unserializable)('ws serialization failure, %s, single frame: an error frame under its id', async (_what, call) => {
     const client = await connect()
@@ -92,9 +102,10 @@ describe('WebSocket battery in a child process with --unhandled-rejections=stric
     expect(reply).toMatchObject({ id: 2, ok: true, data: { result: { v: '5' }, meta: { values: { v: ['bigint'] } } } })
   })
 
-  it('a context whose member answers a BigInt: an error frame', async () => {
+  it('a context whose member answers a cycle: an error frame; one answering a BigInt: its exact literal', async () => {
     const client = await connect()
-    expect(await client.request({ action: 'ctx', id: 'c', context: 'ledger', params: {} })).toEqual({ id: 'c', ok: false, error: INTERNAL })
+    expect(await client.request({ action: 'ctx', id: 'c', context: 'loop', params: {} })).toEqual({ id: 'c', ok: false, error: INTERNAL })
+    expect(await client.request({ action: 'ctx', id: 'l', context: 'ledger', params: {} })).toEqual({ id: 'l', ok: true, data: { big_member: { balance: 10 } } })
     await stillServes(client)
   })
 
