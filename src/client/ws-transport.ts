@@ -34,6 +34,7 @@ export type {
   WsConnectionHandle,
 } from './ws/realtime-types.ts'
 export type { WebSocketClientOptions, WebSocketConstructor, WebSocketLike, WsConnectionOptions } from './ws/socket-options.ts'
+export type { WatchOptions } from './ws/live-watches.ts'
 export type { SocketConnector } from './types.ts'
 
 /**
@@ -49,7 +50,7 @@ export function realtimeOf(client: object): unknown {
   }
   const realtime: UntypedRealtime = {
     channel: (key, params, handlers) => socket.channel(wireName(key), params, handlers),
-    watch: (context, params) => socket.watch(context, params),
+    watch: (context, params, options) => socket.watch(context, params, options),
     onInvalidate: (listener) => socket.onInvalidate(listener),
     connection: socket.connection,
   }

@@ -23,7 +23,9 @@ export function useLiveInvalidation(enabled = true, options: LiveInvalidationOpt
       for (const query of cache.findAll({ queryKey: ['mizan', 'ctx'] })) {
         const [, , name, params] = query.queryKey as readonly [string, string, string, Record<string, unknown>]
         present.add(query.queryHash)
-        if (!watching.has(query.queryHash)) watching.set(query.queryHash, realtime.watch(name, params))
+        // Watched as it enters the cache, before its fetch starts; data already there (hydrated, set by hand) dates from its update.
+        const since = query.state.dataUpdatedAt || Date.now()
+        if (!watching.has(query.queryHash)) watching.set(query.queryHash, realtime.watch(name, params, { since }))
       }
       for (const [hash, stop] of watching) {
         if (!present.has(hash)) {

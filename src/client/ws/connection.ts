@@ -9,7 +9,7 @@ import type { InvalidateEntry, WsInvalidateFrame } from '../../shared/protocol.t
 import { backoffDelay } from '../retry.ts'
 import { ChannelRegistry } from './channel-registry.ts'
 import { parseFrames, type Frame } from './frames.ts'
-import { LiveWatches } from './live-watches.ts'
+import { LiveWatches, type WatchOptions } from './live-watches.ts'
 import { PendingRequests } from './pending-requests.ts'
 import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
 import { handshakeHeaders, socketTarget, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
@@ -263,8 +263,8 @@ export class WsConnection implements SocketLink {
     return this.channels.channel(channel, params, handlers)
   }
 
-  watch(context: string, params: Record<string, unknown> = {}): () => void {
-    return this.watches.watch(context, params)
+  watch(context: string, params: Record<string, unknown> = {}, options?: WatchOptions): () => void {
+    return this.watches.watch(context, params, options)
   }
 
   onInvalidate(listener: (entries: InvalidateEntry[]) => void): () => void {

@@ -8,6 +8,11 @@
  * changed meanwhile (all of them, if it cannot tell). A watch the old socket sent but never saw
  * confirmed, or a server that sends no positions, gets its bundle invalidated here once the new
  * socket confirms it: a refetch too many rather than a change missed.
+ *
+ * Nor between a read and the first watch (at page load the HTTP read answers before the socket
+ * is open): a watch that was never confirmed says how old the bundle it covers may be (`age`,
+ * ms since `since`), and the server invalidates it if anything concerning it happened in that
+ * window, or if it cannot tell. A server that ignores `age` (Python) leaves that gap open.
  */
 import type { InvalidateEntry } from '../../shared/protocol.ts'
 import { keyOf, withoutUndefined, type Frame } from './frames.ts'
@@ -23,6 +28,13 @@ interface Watch {
   acked: boolean
   /** Invalidate the bundle once the current socket confirms the watch. */
   resyncOnAck: boolean
+  /** Client clock (ms): the bundle the page holds was asked for at or after this (unknown: no `age` is sent). */
+  since: number | undefined
+}
+
+export interface WatchOptions {
+  /** When (`Date.now()`) the page asked for the bundle it holds: a change after it, before the watch is registered, is announced too. */
+  since?: number | undefined
 }
 
 const entryOf = ({ context, params }: Watch): InvalidateEntry => (Object.keys(params).length ? { context, params } : context)
@@ -47,19 +59,33 @@ export class LiveWatches {
       const resume = watch.acked && since !== undefined
       watch.resyncOnAck = watch.sent && !resume
       watch.acked = false
-      watch.sent = this.wire.send({ action: 'watch', context: watch.context, params: watch.params, resume: true, ...(resume ? { since } : {}) }) || watch.sent
+      watch.sent = this.send(watch, resume ? since : undefined) || watch.sent
     }
   }
 
-  watch(context: string, params: Record<string, unknown> = {}): () => void {
+  /** A first watch carries the bundle's age; later ones resume from a position or are invalidated on their ack. */
+  private send(watch: Watch, since: string | undefined): boolean {
+    const frame = { action: 'watch', context: watch.context, params: watch.params, resume: true }
+    if (since !== undefined) return this.wire.send({ ...frame, since })
+    return this.wire.send(watch.resyncOnAck || watch.since === undefined ? frame : { ...frame, age: Math.max(0, Date.now() - watch.since) })
+  }
+
+  watch(context: string, params: Record<string, unknown> = {}, options: WatchOptions = {}): () => void {
     const clean = withoutUndefined(params)
     const key = keyOf(context, clean)
     const existing = this.watches.get(key)
-    if (existing) existing.count++
-    else {
-      const watch: Watch = { context, params: clean, count: 1, sent: false, acked: false, resyncOnAck: false }
+    const since = options.since === undefined ? undefined : Math.min(options.since, Date.now())
+    if (existing) {
+      existing.count++
+      // Not confirmed yet: the frame on its way may carry too young an age (or none); the ack says it again.
+      if (!existing.acked && since !== undefined && !(since >= (existing.since ?? Infinity))) {
+        existing.since = since
+        existing.resyncOnAck ||= existing.sent
+      }
+    } else {
+      const watch: Watch = { context, params: clean, count: 1, sent: false, acked: false, resyncOnAck: false, since }
       this.watches.set(key, watch)
-      watch.sent = this.wire.send({ action: 'watch', context, params: clean, resume: true })
+      watch.sent = this.send(watch, undefined)
       if (!watch.sent) this.wire.ensureOpen()
     }
     let done = false

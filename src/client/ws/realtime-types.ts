@@ -1,5 +1,6 @@
 /** The realtime API as its users see it: connection and subscription statuses, channel handles, typed methods. */
 import type { InvalidateEntry, WsChannelFrame } from '../../shared/protocol.ts'
+import type { WatchOptions } from './live-watches.ts'
 import type { AnyRouter, CallArgs, ChannelClientMessageOf, ChannelKeys, ChannelMessageOf, ChannelParamsOf } from '../../shared/types.ts'
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
@@ -34,8 +35,11 @@ export interface MizanRealtime<R extends AnyRouter> {
     params: ChannelParamsOf<R, K> | undefined,
     handlers: ChannelHandlers<ChannelMessageOf<R, K>>,
   ): ChannelSubscription<ChannelClientMessageOf<R, K>>
-  /** Ask the server to tell this client when context `name` with `params` is invalidated (opt-in on the server). */
-  watch(context: string, params?: Record<string, unknown>): () => void
+  /**
+   * Ask the server to tell this client when context `name` with `params` is invalidated (opt-in on the server).
+   * `since`: when you read the bundle you hold (`Date.now()` before the read); a change after it and before the watch is announced too.
+   */
+  watch(context: string, params?: Record<string, unknown>, options?: WatchOptions): () => void
   /** Invalidation frames pushed by the server for watched contexts. */
   onInvalidate(listener: (entries: InvalidateEntry[]) => void): () => void
   /** The shared socket: its status, `reconnect()` after the identity changes, and `close()` to shut it for good. */
@@ -59,7 +63,7 @@ export interface WsConnectionHandle {
 /** The same methods without router types, for the React layer. */
 export interface UntypedRealtime {
   channel(key: string, params: unknown, handlers: ChannelHandlers): ChannelSubscription
-  watch(context: string, params?: Record<string, unknown>): () => void
+  watch(context: string, params?: Record<string, unknown>, options?: WatchOptions): () => void
   onInvalidate(listener: (entries: InvalidateEntry[]) => void): () => void
   readonly connection: WsConnectionHandle
 }

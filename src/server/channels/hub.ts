@@ -94,6 +94,7 @@ export class ChannelHub {
   private readonly log: (message: string) => void
   private readonly stopHealth: (() => void) | undefined
   private busDown = false
+  private readonly soleProcess: boolean
   /** Publishes that failed since the last recovery: the other processes may have missed them. */
   private missed = 0
   private readonly onInvalidation: BusListener = (payload) => this.fromBus(payload)
@@ -106,6 +107,9 @@ export class ChannelHub {
     this.onError = report ? (error, where) => report(error, { fn: where }) : (error, where) => console.error(`[mizan] ${where}:`, error)
     this.log = options.log ?? ((message) => console.warn(`[mizan] ${message}`))
     this.live = new LiveRegistry(this.id, (error, where) => this.onError(error, where))
+    // Its own bus: no other process, and the hub logs its own messages whoever watches.
+    this.soleProcess = !options.bus
+    if (this.soleProcess) this.live.hearing(true)
     this.stopHealth = this.bus.onHealth?.((healthy) => (healthy ? void this.busRecovered() : this.busLost()))
     if (options.router) this.register(options.router)
   }
@@ -192,7 +196,10 @@ export class ChannelHub {
   }
 
   async watch(context: string, listener: LiveListener): Promise<void> {
-    if (this.live.add(context, listener)) await this.bus.subscribe(this.invalidationTopic, this.onInvalidation)
+    if (!this.live.add(context, listener)) return
+    await this.bus.subscribe(this.invalidationTopic, this.onInvalidation)
+    // From here on the log holds every process's invalidations (an outage shows in it as a resync).
+    this.live.hearing(true)
   }
 
   /** Where this process's live log is now: a watcher registered before it hears everything after it. */
@@ -205,8 +212,15 @@ export class ChannelHub {
     return this.live.since(position)
   }
 
+  /** The live messages of the last `age` ms (and some slack), or `undefined` when this process cannot tell. */
+  liveWithin(age: unknown): LiveHistory {
+    return this.live.within(age)
+  }
+
   async unwatch(context: string, listener: LiveListener): Promise<void> {
-    if (this.live.remove(context, listener)) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
+    if (!this.live.remove(context, listener)) return
+    if (!this.soleProcess) this.live.hearing(false)
+    await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
   }
 
   private fromBus(payload: string): void {

@@ -28,6 +28,12 @@ export type LiveHistory = readonly (LiveMessage | 'resync')[] | undefined
 /** Messages remembered for resuming sockets; a position older than this resyncs everything it watches. */
 const LOG_SIZE = 4096
 
+/**
+ * Slack on a watch's `age` (read → watch): covers the read's answer and the watch frame in
+ * transit, the two legs the client's clock does not see. Too much costs at most a refetch.
+ */
+export const AGE_SLACK_MS = 1000
+
 /** The user an invalidation is attributed to, as a string (ids `1` and `'1'` are one user). */
 export function userKey(user: MizanUser | null | undefined): string | null | undefined {
   if (user === undefined) return undefined
@@ -45,6 +51,12 @@ export class LiveRegistry {
   private watching = 0
   private seq = 0
   private readonly log: (LiveMessage | 'resync')[] = []
+  /** When each logged item was delivered here (this process's clock). */
+  private readonly times: number[] = []
+  /** When the newest item that fell out of the log was delivered (-Infinity: none fell out). */
+  private droppedAt = -Infinity
+  /** Since when this process hears every other process's invalidations (undefined: it does not now). */
+  private hearingSince: number | undefined
 
   constructor(
     private readonly id: string,
@@ -58,8 +70,34 @@ export class LiveRegistry {
   private record(item: LiveMessage | 'resync'): string {
     this.seq++
     this.log.push(item)
-    if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE)
+    this.times.push(Date.now())
+    if (this.log.length > LOG_SIZE) {
+      const excess = this.log.length - LOG_SIZE
+      this.droppedAt = this.times[excess - 1]!
+      this.log.splice(0, excess)
+      this.times.splice(0, excess)
+    }
     return this.position
+  }
+
+  /** The bus confirmed this process's subscription to invalidations (`true`), or it was dropped. */
+  hearing(on: boolean): void {
+    if (!on) this.hearingSince = undefined
+    else this.hearingSince ??= Date.now()
+  }
+
+  /**
+   * What was delivered in the last `age` ms (plus AGE_SLACK_MS): for a first watch whose bundle
+   * was read `age` ms ago, before the socket could watch it. `undefined` when the log cannot
+   * vouch for that window (it did not hear the bus for all of it, or it has forgotten part of it).
+   */
+  within(age: unknown): LiveHistory {
+    if (typeof age !== 'number' || !Number.isFinite(age) || age < 0) return undefined
+    const cutoff = Date.now() - age - AGE_SLACK_MS
+    if (this.hearingSince === undefined || this.hearingSince > cutoff || this.droppedAt >= cutoff) return undefined
+    let first = this.times.length
+    while (first > 0 && this.times[first - 1]! >= cutoff) first--
+    return this.log.slice(first)
   }
 
   since(position: unknown): LiveHistory {
@@ -125,6 +163,7 @@ export class LiveRegistry {
     const was = this.watching > 0
     this.watchers.clear()
     this.watching = 0
+    this.hearingSince = undefined
     return was
   }
 }

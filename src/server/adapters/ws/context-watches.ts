@@ -5,13 +5,16 @@
  * A client that sends `resume: true` with its watches (Mizan's does) is also told the hub's
  * position after each frame (`{"type":"position"}`); coming back on a new socket it sends the
  * last one as `since`, and hears only of the bundles invalidated meanwhile (all of them, when
- * the process cannot tell: another process, or a restarted one).
+ * the process cannot tell: another process, or a restarted one). A first watch may say how old
+ * the bundle it holds is (`age`, ms on the client's clock, since it asked for it): the bundles
+ * invalidated in that window (with some slack) are invalidated at once, so a change between the
+ * page's HTTP read and its socket's watch is not missed.
  */
 import { MizanError } from '../../../shared/errors.ts'
 import { pythonStr } from '../../../shared/invalidate-header.ts'
 import type { InvalidateEntry, WireParams, WsInvalidateFrame } from '../../../shared/protocol.ts'
 import { canonicalJson, type LiveListener, type LiveMessage } from '../../channels/hub.ts'
-import { userKey } from '../../channels/live-registry.ts'
+import { userKey, type LiveHistory } from '../../channels/live-registry.ts'
 import type { MizanUser, RequestContext } from '../../defineClient.ts'
 import type { RegisteredContext } from '../../router.ts'
 import { releaseEach, type SessionLink, type WsEnv } from './env.ts'
@@ -88,10 +91,10 @@ export class ContextWatches implements LiveListener {
     this.watchedContexts.set(ctxDef.name, count + 1)
     if (count === 0) await this.env.hub.watch(ctxDef.name, this)
     this.session.send({ watching: true, context: ctxDef.name, params })
-    if (!this.resumable) return
-    // Registered above: what happens from here on is delivered. What happened since the client's position is looked up.
-    if ('since' in frame && this.changedSince(frame['since'], watch)) this.session.send({ type: 'invalidate', invalidate: [entryOf(watch)] } satisfies WsInvalidateFrame)
-    this.sendPosition(this.env.hub.livePosition)
+    // Registered above: what happens from here on is delivered. What happened since the client's position (or read) is looked up.
+    const missed = 'since' in frame ? this.changedIn(this.env.hub.liveSince(frame['since']), watch) : 'age' in frame && this.changedIn(this.env.hub.liveWithin(frame['age']), watch)
+    if (missed) this.session.send({ type: 'invalidate', invalidate: [entryOf(watch)] } satisfies WsInvalidateFrame)
+    if (this.resumable) this.sendPosition(this.env.hub.livePosition)
   }
 
   /** A watch reveals what a read would, so it is allowed exactly when a read is (context-access.ts). */
@@ -99,9 +102,8 @@ export class ContextWatches implements LiveListener {
     await this.env.core.authorizeRead(ctxDef, params, ctx)
   }
 
-  /** `true` unless the hub can vouch that nothing concerning this watch happened after `since`. */
-  private changedSince(since: unknown, watch: Watch): boolean {
-    const history = this.env.hub.liveSince(since)
+  /** `true` unless the hub can vouch (`history` known) that nothing in it concerns this watch. */
+  private changedIn(history: LiveHistory, watch: Watch): boolean {
     if (!history) return true
     return history.some((item) => item === 'resync' || this.concerns(item, watch))
   }
