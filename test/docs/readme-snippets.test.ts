@@ -65,6 +65,8 @@ const PRELUDES: Record<string, { file: string; prelude: string }> = {
   },
   'Cloudflare Workers': { file: 'adapters/worker.ts', prelude: ROUTER },
   'Auth and sessions': { file: 'auth-recipe.ts', prelude: '' },
+  'Auth and sessions#2': { file: 'auth-better-auth.ts', prelude: '' },
+  'Auth and sessions#3': { file: 'auth-authjs.ts', prelude: '' },
   // docs/GUIDE.md
   '1. Declare server functions': {
     file: 'server/router.ts',
