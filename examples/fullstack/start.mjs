@@ -7,10 +7,12 @@
  *
  * The server is TypeScript; tsx's loader is registered here so plain `node` can run it.
  */
+import { register as registerHooks } from 'node:module'
 import { register } from 'tsx/esm/api'
 import { buildWeb, distDir, webDir } from './build-web.mjs'
 import { join } from 'node:path'
 
+registerHooks('./source-condition.mjs', import.meta.url)
 register()
 const { startServer } = await import('./server/main.ts')
 

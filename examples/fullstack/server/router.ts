@@ -3,7 +3,7 @@
  * nothing else: every hook, argument and result type on the client is inferred from it.
  */
 import { z } from 'zod'
-import { createMizan, defineErrors, lastEventIdOf, MizanError, tracked } from '../../../src/server/index.ts'
+import { createMizan, defineErrors, lastEventIdOf, MizanError, tracked } from 'mizan-ts/server'
 import { signIn, signOut, type DemoUser } from './session.ts'
 import { ContactSchema } from '../shared/contact-form.ts'
 import { memberByUsername, members, messages, notes, posts } from './store.ts'

@@ -3,8 +3,8 @@
  * member: the store is keyed by member id, Better Auth by its own user id, and the email links
  * the two.
  */
-import { MizanError } from '../../../src/shared/errors.ts'
-import { betterAuthSignOut, betterAuthUser } from '../../../src/server/auth/better-auth.ts'
+import { MizanError } from 'mizan-ts/server'
+import { betterAuthSignOut, betterAuthUser } from 'mizan-ts/auth/better-auth'
 import { accountsReady, auth, emailOf } from './auth.ts'
 import { memberByUsername, type Member } from './store.ts'
 

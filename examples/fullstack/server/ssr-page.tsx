@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { prefetchForSSR, renderMizanToPipeableStream } from '../../../src/server/ssr/index.ts'
+import { prefetchForSSR, renderMizanToPipeableStream } from 'mizan-ts/ssr'
 import { SsrApp, type SsrProps } from '../web/ssr-app.tsx'
 import { router } from './router.ts'
 import { userFromHeaders } from './session.ts'

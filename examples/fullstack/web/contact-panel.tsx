@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { FieldSchema, FormError } from '../../../src/client/react/index.ts'
+import type { FieldSchema, FormError } from 'mizan-ts/react'
 import { ContactSchema, type ContactValues } from '../shared/contact-form.ts'
 import { mizan } from './mizan.ts'
 

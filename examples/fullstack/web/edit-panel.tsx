@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import type { ErrorOf } from '../../../src/client/index.ts'
+import type { ErrorOf } from 'mizan-ts/client'
 import type { AppRouter } from '../server/router.ts'
 import { ErrorView } from './error-view.tsx'
 import { mizan } from './mizan.ts'

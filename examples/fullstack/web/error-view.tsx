@@ -1,4 +1,4 @@
-import type { MizanError } from '../../../src/shared/errors.ts'
+import type { MizanError } from 'mizan-ts/client'
 
 /**
  * Shows a failed call as the typed error it is: the protocol `code` first (what code

@@ -2,12 +2,12 @@
  * The one typed handle the UI uses. `AppRouter` is imported as a type only: it is erased at
  * build time, so no server code (zod schemas, handlers, the in-memory store) reaches the bundle.
  */
-import { createMizanReact } from '../../../src/client/createMizanReact.ts'
-import { channels } from '../../../src/client/react/channels.ts'
-import { forms } from '../../../src/client/react/forms.ts'
-import { live } from '../../../src/client/react/live.ts'
-import { ssr } from '../../../src/client/react/ssr.ts'
-import { createStreamHooks } from '../../../src/client/react/stream.ts'
+import { createMizanReact } from 'mizan-ts/react'
+import { channels } from 'mizan-ts/react/channels'
+import { forms } from 'mizan-ts/react/forms'
+import { live } from 'mizan-ts/react/live'
+import { ssr } from 'mizan-ts/react/ssr'
+import { createStreamHooks } from 'mizan-ts/react/stream'
 import type { AppRouter } from '../server/router.ts'
 
 // The page uses every opt-in part of the React layer, each plugged in from its own entry:

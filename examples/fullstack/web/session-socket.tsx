@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { realtimeOf } from '../../../src/client/ws-transport.ts'
+import { realtimeOf } from 'mizan-ts/client/ws'
 import { mizan } from './mizan.ts'
 
 /**

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { hydrateRoot } from 'react-dom/client'
-import { readSSRProps } from '../../../src/client/react/ssr.ts'
+import { readSSRProps } from 'mizan-ts/react/ssr'
 import { SsrApp, type SsrProps } from './ssr-app.tsx'
 import './styles.css'
 

@@ -1,14 +1,13 @@
 import { useState } from 'react'
-import { upload } from '../../../src/client/files.ts'
-import { useRuntime } from '../../../src/client/react/runtime.ts'
-import { useStream } from './mizan.ts'
+import { upload } from 'mizan-ts/client/files'
+import { mizan, useStream } from './mizan.ts'
 
 /** A live counter over server-sent events, and a file upload with a progress bar. */
 export function StreamPanel() {
   // Off until asked for: an open event stream is a request that never ends.
   const [live, setLive] = useState(false)
   const { data, status } = useStream('liveCounter', { everyMs: 200 }, { enabled: live })
-  const { client } = useRuntime('StreamPanel')
+  const { client } = mizan.useMizan()
   const [progress, setProgress] = useState(0)
   const [steps, setSteps] = useState(0)
   const [uploaded, setUploaded] = useState<string>()

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defaultClientConditions, defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
@@ -12,6 +12,9 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 export default defineConfig({
   root,
   plugins: [react()],
+  // `mizan-ts/...` from src/ inside this repository (package.json's `mizan-source` condition);
+  // where mizan-ts is installed, the condition names nothing and its dist/ is used.
+  resolve: { conditions: ['mizan-source', ...defaultClientConditions] },
   // Absolute asset URLs: the server answers unknown page paths with index.html, which must
   // still find /assets/… from any depth.
   base: '/',
