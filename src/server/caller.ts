@@ -98,7 +98,8 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
   /** A call, and with a cache the purge HTTP would make for it (none for a refused form submit). */
   async function call(reg: RegisteredFunction, input: unknown): Promise<unknown> {
     const ctx = await contextReady()
-    const result = await executeFunction(reg, input, ctx, report)
+    let result = await executeFunction(reg, input, ctx, report)
+    if (isAsyncGenerator(result)) result = masked(result, reg.wireName)
     if (!cache || (reg.fn.options.outputOf !== undefined && reg.fn.options.outputOf(result) === undefined)) return result
     const entries = [...resolveInvalidation(router, reg, input), ...resolveMerges(router, reg, input, result)]
     if (entries.length) await cache.purge(router, entries, cacheUserId(ctx.user))
@@ -106,6 +107,16 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
   }
 
   const format = safeFormatter(context.formatError, report, 'caller')
+  /** A streamed result fails as a call would: a user exception reported and masked, then `formatError`. */
+  async function* masked(source: AsyncGenerator<unknown, unknown>, fn: string): AsyncGenerator<unknown, unknown> {
+    try {
+      return yield* source
+    } catch (error) {
+      if (error instanceof MizanError) throw format(error)
+      report(error, { fn })
+      throw format(new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error }))
+    }
+  }
   /** A rejection as a client would see it: a `MizanError`, through `formatError`. */
   const formatted = <T,>(running: Promise<T>): Promise<T> =>
     context.formatError ? running.catch((error: unknown) => Promise.reject(error instanceof MizanError ? format(error) : error)) : running
@@ -135,3 +146,7 @@ function callerRequest(headers: Headers, raw: unknown, signal: AbortSignal): Miz
 }
 
 export type { Router }
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown> {
+  return Object.prototype.toString.call(value) === '[object AsyncGenerator]'
+}

@@ -61,6 +61,8 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   const csrfFailure = csrf.beforeIdentity
   const { core, requestContext, requestContextMaybeSync, invokeMaybeSync, report } = createDispatchCore(router, options)
   const format = safeFormatter(options.formatError, report, 'http')
+  /** Every error answer of the dispatcher, refusals made before any function is looked up included, goes through `formatError`. */
+  const refuse = (error: MizanError, status?: number): WireResponse => errorResponse(format(error), status)
 
   function notFoundMessage(fn: unknown): string {
     // JSON text, not String(fn): `{"fn":{"toString":1}}` has a toString that is no function, and String() throws on it.
@@ -80,7 +82,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
       }
     } else {
       const text = await req.readBody()
-      if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+      if (!text) return refuse(new MizanError('BAD_REQUEST', 'Request body required'))
       body = parseJsonBody(text, maxJsonDepth)
     }
     return callWithBody(req, body)
@@ -89,18 +91,18 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   /** The rest of a call once the body is parsed; a Promise only when something on the way is async. May throw. */
   function callWithBody(req: MizanRequest, body: unknown): DispatchResult | Promise<DispatchResult> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return errorResponse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
+      return refuse(new MizanError('BAD_REQUEST', 'Request body must be a JSON object'))
     }
     const { fn, args: rawArgs, meta } = body as { fn?: unknown; args?: unknown; meta?: unknown }
-    if (!fn) return errorResponse(new MizanError('BAD_REQUEST', "Missing 'fn' field"))
+    if (!fn) return refuse(new MizanError('BAD_REQUEST', "Missing 'fn' field"))
     const reg = typeof fn === 'string' ? router.functions.get(fn) : undefined
-    if (!reg) return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+    if (!reg) return refuse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
     if (reg.fn.options.private) {
-      if (options.privateFunctions === 'not-found') return errorResponse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
-      return errorResponse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
+      if (options.privateFunctions === 'not-found') return refuse(new MizanError('NOT_FOUND', notFoundMessage(fn)))
+      return refuse(new MizanError('FORBIDDEN', 'Function is not client-callable'))
     }
     // A generator is known to stream before it runs: a caller that cannot read one is told so, and it never starts.
-    if (reg.fn.options.stream && !wantsStream(req)) return errorResponse(notAStreamReader(reg, 'http'))
+    if (reg.fn.options.stream && !wantsStream(req)) return refuse(notAStreamReader(reg, 'http'))
     const wantsMeta = req.headers.get(SUPERJSON_HEADER) === '1'
     const ctx = requestContextMaybeSync(req)
     return ctx instanceof Promise ? ctx.then((c) => invokeWith(req, reg, rawArgs, meta, c, wantsMeta)) : invokeWith(req, reg, rawArgs, meta, ctx, wantsMeta)
@@ -109,7 +111,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   function invokeWith(req: MizanRequest, reg: RegisteredFunction, rawArgs: unknown, meta: unknown, ctx: RequestContext<MizanUser>, wantsMeta: boolean): DispatchResult | Promise<DispatchResult> {
     // A token header no verifier accepted exempts nothing: the cookie rules apply once identity is known.
     const late = csrf.afterIdentity(req)
-    if (late) return errorResponse(late)
+    if (late) return refuse(late)
     const invocation = invokeMaybeSync(reg, rawArgs, meta, ctx, wantsMeta)
     return invocation instanceof Promise ? invocation.then((inv) => callResponse(req, reg, inv, ctx)) : callResponse(req, reg, invocation, ctx)
   }
@@ -121,13 +123,13 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
         // Found to stream only once it answered (an async function returning an iterable): stopped unread.
         void stream.items.close()
         stream.settle()
-        return errorResponse(notAStreamReader(reg, 'http'))
+        return refuse(notAStreamReader(reg, 'http'))
       }
       const headers: Record<string, string> = {}
       if (invalidate.length) headers[spelling.invalidateHeader] = formatInvalidateHeader(invalidate)
       const final: Record<string, unknown> = {}
       if (payload.invalidate) final['invalidate'] = payload.invalidate
-      return sseResponse(stream.items, { final, settle: stream.settle, heartbeatMs: options.streamHeartbeatMs, headers })
+      return sseResponse(stream.items, { final, settle: stream.settle, heartbeatMs: options.streamHeartbeatMs, headers, formatError: format })
     }
     if (response) {
       if (invalidate.length) response.headers.set(spelling.invalidateHeader, formatInvalidateHeader(invalidate))
@@ -140,15 +142,15 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   }
 
   function failure(req: MizanRequest, error: unknown): DispatchResult {
-    if (error instanceof MizanError) return errorResponse(format(error))
+    if (error instanceof MizanError) return refuse(error)
     report(error, { fn: req.url.pathname })
-    return errorResponse(format(new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })))
+    return refuse(new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error }))
   }
 
   function callCheck(req: MizanRequest): DispatchResult | null {
     try {
       const refused = csrfFailure(req)
-      return refused ? errorResponse(refused) : null
+      return refused ? refuse(refused) : null
     } catch (error) {
       return failure(req, error)
     }
@@ -156,7 +158,7 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
 
   function callWithText(req: MizanRequest, text: string): DispatchResult | Promise<DispatchResult> {
     try {
-      if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+      if (!text) return refuse(new MizanError('BAD_REQUEST', 'Request body required'))
       const result = callWithBody(req, parseJsonBody(text, maxJsonDepth))
       return result instanceof Promise ? result.catch((error: unknown) => failure(req, error)) : result
     } catch (error) {
@@ -168,12 +170,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (csrf.awaitsIdentity(req)) {
       await requestContext(req)
       const late = csrf.afterIdentity(req)
-      if (late) return errorResponse(late)
+      if (late) return refuse(late)
     }
     const text = await req.readBody()
-    if (!text) return errorResponse(new MizanError('BAD_REQUEST', 'Request body required'))
+    if (!text) return refuse(new MizanError('BAD_REQUEST', 'Request body required'))
     const body = parseJsonBody(text, maxJsonDepth)
-    const deps = { router, core, maxItems: options.maxBatchItems ?? 100, notFound: notFoundMessage, hidePrivate: options.privateFunctions === 'not-found', failure: (error: unknown, where: string) => asMizanError(error, where) }
+    const deps = { router, core, maxItems: options.maxBatchItems ?? 100, notFound: notFoundMessage, hidePrivate: options.privateFunctions === 'not-found', failure: (error: unknown, where: string) => format(asMizanError(error, where)) }
     const answer = await runBatch(req, body, deps, req.headers.get(SUPERJSON_HEADER) === '1')
     const res: WireResponse = { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: answer.body }
     if (answer.invalidate.length) res.headers[spelling.invalidateHeader] = formatInvalidateHeader(answer.invalidate)
@@ -184,12 +186,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
   function asMizanError(error: unknown, where: string): MizanError {
     if (error instanceof MizanError) return error
     report(error, { fn: where })
-    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
   }
 
   async function context(req: MizanRequest, name: string): Promise<DispatchResult> {
     const ctxDef = router.contexts.get(name)
-    if (!ctxDef) return errorResponse(new MizanError('NOT_FOUND', `Context '${name}' not found`))
+    if (!ctxDef) return refuse(new MizanError('NOT_FOUND', `Context '${name}' not found`))
     // No prototype: a `?__proto__=` param is just a key.
     const query: Record<string, string> = Object.create(null)
     for (const [k, v] of req.url.searchParams) query[k] = v
@@ -209,16 +211,16 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     if (!match) return null
     const methods = match.reg.fn.options.methods
     if (!methods.includes(req.method)) {
-      return errorResponse(new MizanError('BAD_REQUEST', `Only ${methods.join(', ')} allowed`), 405)
+      return refuse(new MizanError('BAD_REQUEST', `Only ${methods.join(', ')} allowed`), 405)
     }
     if (!SAFE_METHODS.has(req.method)) {
       const refused = csrfFailure(req)
-      if (refused) return errorResponse(refused)
+      if (refused) return refuse(refused)
     }
     const ctx = await requestContext(req, match.params)
     if (!SAFE_METHODS.has(req.method)) {
       const late = csrf.afterIdentity(req)
-      if (late) return errorResponse(late)
+      if (late) return refuse(late)
     }
     // The same path as /call/: affects and merge are resolved, the cache purged, live watchers told.
     const invocation = await invokeMaybeSync(match.reg, match.params, undefined, ctx, false)
@@ -232,24 +234,24 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     const path = req.url.pathname
     if (!path.startsWith(prefix + '/')) return null
     if (req.url.search.length > maxQueryBytes) {
-      return errorResponse(new MizanError('BAD_REQUEST', `Query string exceeds ${maxQueryBytes} bytes`), 414)
+      return refuse(new MizanError('BAD_REQUEST', `Query string exceeds ${maxQueryBytes} bytes`), 414)
     }
     const rest = path.slice(prefix.length)
     if (rest === ROUTES.call) {
       // As in the reference, CSRF is judged before the method: an unsafe verb without the token is a 403.
       if (!SAFE_METHODS.has(req.method)) {
         const refused = csrfFailure(req)
-        if (refused) return errorResponse(refused)
+        if (refused) return refuse(refused)
       }
-      if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
+      if (req.method !== 'POST') return refuse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return call(req)
     }
     if (rest === BATCH_ROUTE && options.batch !== false) {
       if (!SAFE_METHODS.has(req.method)) {
         const refused = csrfFailure(req)
-        if (refused) return errorResponse(refused)
+        if (refused) return refuse(refused)
       }
-      if (req.method !== 'POST') return errorResponse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
+      if (req.method !== 'POST') return refuse(new MizanError('BAD_REQUEST', 'Only POST method allowed'), 405)
       return batch(req)
     }
     // The session endpoint answers any method: it only hands out the CSRF cookie.
@@ -263,12 +265,12 @@ export function createDispatcher<TUser extends MizanUser>(router: AnyServerRoute
     }
     const ctxMatch = /^\/ctx\/([^/]+)\/$/.exec(rest)
     if (ctxMatch?.[1]) {
-      if (req.method !== 'GET') return errorResponse(new MizanError('BAD_REQUEST', 'Only GET method allowed'), 405)
+      if (req.method !== 'GET') return refuse(new MizanError('BAD_REQUEST', 'Only GET method allowed'), 405)
       let name: string
       try {
         name = decodeURIComponent(ctxMatch[1])
       } catch {
-        return errorResponse(new MizanError('BAD_REQUEST', 'Malformed context name'))
+        return refuse(new MizanError('BAD_REQUEST', 'Malformed context name'))
       }
       return context(req, name)
     }

@@ -142,20 +142,20 @@ export function attachWebSocket<TUser extends MizanUser>(
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== path && url.pathname !== pathAlt) {
       // Another upgrade handler may own this path; with none, answer instead of leaving the socket hanging.
-      if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, new MizanError('NOT_FOUND', 'Not found'))
+      if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, env.formatError(new MizanError('NOT_FOUND', 'Not found')))
       return
     }
     socket.on('error', () => socket.destroy())
-    if (!originAllowed(req, options.allowedOrigins)) return rejectUpgrade(socket, 403, new MizanError('FORBIDDEN', 'Origin not allowed'))
+    if (!originAllowed(req, options.allowedOrigins)) return rejectUpgrade(socket, 403, env.formatError(new MizanError('FORBIDDEN', 'Origin not allowed')))
     const abort = new AbortController()
     const request = handshakeRequest(req, url, abort.signal, options.queryToken ?? false)
     try {
       // Auth at the handshake: a presented token that does not verify refuses the socket (401), never "anonymous".
       await env.core.requestContext(request)
     } catch (error) {
-      if (error instanceof MizanError) return rejectUpgrade(socket, error.status || 401, error)
+      if (error instanceof MizanError) return rejectUpgrade(socket, error.status || 401, env.formatError(error))
       report(error, { fn: path })
-      return rejectUpgrade(socket, 500, new MizanError('INTERNAL_ERROR', 'An internal error occurred'))
+      return rejectUpgrade(socket, 500, env.formatError(new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })))
     }
     if (socket.destroyed) return
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -16,6 +16,8 @@ export interface SseOptions {
   /** Run once the stream ended, whichever way (the origin-cache purge and live notice of a mutation). */
   settle?: () => void
   headers?: Record<string, string>
+  /** The dispatcher's `formatError`: what the client sees of a failure in the middle of the stream. */
+  formatError?: (error: MizanError) => MizanError
 }
 
 const encoder = new TextEncoder()
@@ -37,6 +39,7 @@ export function sseEvent(data: string, id?: string, event?: string): string {
 /** A pull-driven stream: the generator is asked for its next item only when the reader took the last. */
 export function sseResponse(items: StreamItems, options: SseOptions): Response {
   const heartbeatMs = options.heartbeatMs ?? 15_000
+  const format = options.formatError ?? ((error: MizanError) => error)
   let ended = false
   let quiet = false
   let pending: ReturnType<StreamItems['next']> | undefined
@@ -86,7 +89,7 @@ export function sseResponse(items: StreamItems, options: SseOptions): Response {
         } catch (error) {
           pending = undefined
           if (ended) return
-          controller.enqueue(encoder.encode(text + sseEvent(JSON.stringify(envelopeOf(error as MizanError)), undefined, 'error')))
+          controller.enqueue(encoder.encode(text + sseEvent(JSON.stringify(envelopeOf(format(error as MizanError))), undefined, 'error')))
           controller.close()
           end()
         }

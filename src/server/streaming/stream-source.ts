@@ -85,15 +85,16 @@ export class StreamItems {
     if (!schema) return value
     const outcome = await validateMaybeSync(schema, value)
     if (outcome.ok) return outcome.value
-    this.report(new Error(`an item streamed by '${this.reg.wireName}' does not match its output schema: ${JSON.stringify(outcome.fields)}`), { fn: this.reg.wireName })
+    const bug = new Error(`an item streamed by '${this.reg.wireName}' does not match its output schema: ${JSON.stringify(outcome.fields)}`)
+    this.report(bug, { fn: this.reg.wireName })
     void this.close()
-    throw new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+    throw new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: bug })
   }
 
   private failure(error: unknown): MizanError {
     if (error instanceof MizanError) return error
     this.report(error, { fn: this.reg.wireName })
-    return new MizanError('INTERNAL_ERROR', 'An internal error occurred')
+    return new MizanError('INTERNAL_ERROR', 'An internal error occurred', { cause: error })
   }
 
   /**

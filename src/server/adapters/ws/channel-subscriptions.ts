@@ -31,7 +31,7 @@ export class ChannelSubscriptions {
   private channelOf(frame: Frame): RegisteredChannel | undefined {
     const name = frame['channel']
     const reg = typeof name === 'string' ? this.env.router.channels.get(name) : undefined
-    if (!reg) this.session.send({ error: `Unknown channel: ${pyText(name)}` })
+    if (!reg) this.session.refuse(new MizanError('NOT_FOUND', `Unknown channel: ${pyText(name)}`))
     return reg
   }
 
@@ -39,7 +39,7 @@ export class ChannelSubscriptions {
   private async paramsOf(reg: RegisteredChannel, frame: Frame): Promise<{ value: unknown } | undefined> {
     const parsed = await parseWith(reg.def.options.params, frame['params'] ?? {})
     if (parsed.ok) return { value: parsed.value }
-    this.session.send({ error: `Invalid params: ${parsed.text}`, channel: reg.name })
+    this.session.refuse(new MizanError('VALIDATION_ERROR', `Invalid params: ${parsed.text}`), { channel: reg.name })
     return undefined
   }
 
@@ -49,11 +49,12 @@ export class ChannelSubscriptions {
       const ctx = await this.session.context()
       const allowed = reg.def.options.authorize ? await reg.def.options.authorize(params, ctx) : true
       if (allowed) return ctx
-      this.session.send({ error: 'Not authorized', channel: reg.name })
+      this.session.refuse(new MizanError('FORBIDDEN', 'Not authorized'), { channel: reg.name })
     } catch (error) {
-      const failure = error instanceof MizanError ? error : undefined
-      if (!failure) this.env.report(error, { fn: `channel ${reg.name}` })
-      this.session.send({ error: failure && failure.code !== 'FORBIDDEN' ? failure.message : 'Not authorized', channel: reg.name })
+      const failure = this.session.asMizanError(error, `channel ${reg.name}`)
+      // A refusal says only "Not authorized", whatever the hook threw, unless it chose another code and message.
+      const told = failure.code !== 'FORBIDDEN' && failure.code !== 'INTERNAL_ERROR' ? failure : new MizanError('FORBIDDEN', 'Not authorized', { cause: failure.cause ?? failure })
+      this.session.refuse(told, { channel: reg.name })
     }
     return undefined
   }
@@ -66,9 +67,9 @@ export class ChannelSubscriptions {
     const echo = frame['params'] ?? {}
     const key = subscriptionKey(reg.name, params.value)
     const { maxSubscriptions } = this.env.limits
-    if (this.subs.has(key)) return this.session.send({ error: `Already subscribed to ${reg.name}`, channel: reg.name, params: echo })
+    if (this.subs.has(key)) return this.session.refuse(new MizanError('BAD_REQUEST', `Already subscribed to ${reg.name}`), { channel: reg.name, params: echo })
     if (this.session.subscriptionCount >= maxSubscriptions) {
-      return this.session.send({ error: `Too many subscriptions (max ${maxSubscriptions})`, channel: reg.name, params: echo })
+      return this.session.refuse(new MizanError('BAD_REQUEST', `Too many subscriptions (max ${maxSubscriptions})`), { channel: reg.name, params: echo })
     }
     if (!(await this.authorized(reg, params.value))) return
     if (this.session.closed) return
@@ -98,25 +99,24 @@ export class ChannelSubscriptions {
     const params = await this.paramsOf(reg, frame)
     if (!params) return
     const sub = this.subs.get(subscriptionKey(reg.name, params.value))
-    if (!sub) return this.session.send({ error: `Not subscribed to ${reg.name}`, channel: reg.name })
+    if (!sub) return this.session.refuse(new MizanError('BAD_REQUEST', `Not subscribed to ${reg.name}`), { channel: reg.name })
     const { onMessage, clientMessage, message, type } = reg.def.options
-    if (!onMessage) return this.session.send({ error: `Channel ${reg.name} does not accept client messages`, channel: reg.name })
+    if (!onMessage) return this.session.refuse(new MizanError('BAD_REQUEST', `Channel ${reg.name} does not accept client messages`), { channel: reg.name })
     const data = await parseWith(clientMessage ?? message, frame['data'])
-    if (!data.ok) return this.session.send({ error: `Invalid message: ${data.text}`, channel: reg.name })
+    if (!data.ok) return this.session.refuse(new MizanError('VALIDATION_ERROR', `Invalid message: ${data.text}`), { channel: reg.name })
     const ctx = await this.authorized(reg, params.value)
     if (!ctx) return
     let out: unknown
     try {
       out = await onMessage(data.value, params.value, ctx)
     } catch (error) {
-      const failure = this.session.asMizanError(error, `channel ${reg.name}`)
-      return this.session.send({ error: failure.message, channel: reg.name })
+      return this.session.refuse(this.session.asMizanError(error, `channel ${reg.name}`), { channel: reg.name })
     }
     if (out === undefined || out === null) return
     const checked = await parseWith(message, out)
     if (!checked.ok) {
-      this.env.report(new Error(`onMessage of channel '${reg.name}' returned a message that does not match its schema: ${checked.text}`), { fn: `channel ${reg.name}` })
-      return this.session.send({ error: 'An internal error occurred', channel: reg.name })
+      const bug = new Error(`onMessage of channel '${reg.name}' returned a message that does not match its schema: ${checked.text}`)
+      return this.session.refuse(this.session.asMizanError(bug, `channel ${reg.name}`), { channel: reg.name })
     }
     await this.env.hub.publishFrame(sub.group, broadcastFrame(reg.name, params.value, type, checked.value))
   }

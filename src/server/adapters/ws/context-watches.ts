@@ -63,15 +63,15 @@ export class ContextWatches implements LiveListener {
   async watch(frame: Frame): Promise<void> {
     const name = frame['context']
     const ctxDef = typeof name === 'string' ? this.env.router.contexts.get(name) : undefined
-    if (!ctxDef) return this.session.send({ error: `Unknown context: ${pyText(name)}` })
+    if (!ctxDef) return this.session.refuse(new MizanError('NOT_FOUND', `Unknown context: ${pyText(name)}`))
     const params = frame['params'] ?? {}
-    if (!isRecord(params)) return this.session.send({ error: "'params' must be an object", context: ctxDef.name })
+    if (!isRecord(params)) return this.session.refuse(new MizanError('BAD_REQUEST', "'params' must be an object"), { context: ctxDef.name })
     if (frame['resume'] === true) this.resumable = true
     const key = `${ctxDef.name}\u0000${canonicalJson(params)}`
     if (this.watches.has(key)) return this.session.send({ watching: true, context: ctxDef.name, params })
     const { maxSubscriptions } = this.env.limits
     if (this.session.subscriptionCount >= maxSubscriptions) {
-      return this.session.send({ error: `Too many subscriptions (max ${maxSubscriptions})`, context: ctxDef.name, params })
+      return this.session.refuse(new MizanError('BAD_REQUEST', `Too many subscriptions (max ${maxSubscriptions})`), { context: ctxDef.name, params })
     }
     // Whoever may not read the bundle may not hear about it either.
     let ctx: RequestContext<MizanUser>
@@ -79,9 +79,9 @@ export class ContextWatches implements LiveListener {
       ctx = await this.session.context()
       await this.authorize(ctxDef, params, ctx)
     } catch (error) {
-      const failure = error instanceof MizanError ? error : this.session.asMizanError(error, `watch ${ctxDef.name}`)
-      const told = failure.code === 'UNAUTHORIZED' || failure.code === 'VALIDATION_ERROR' ? failure.message : 'Not authorized'
-      return this.session.send({ error: told, context: ctxDef.name })
+      const failure = this.session.asMizanError(error, `watch ${ctxDef.name}`)
+      const told = failure.code === 'UNAUTHORIZED' || failure.code === 'VALIDATION_ERROR' ? failure : new MizanError('FORBIDDEN', 'Not authorized', { cause: failure.cause ?? failure })
+      return this.session.refuse(told, { context: ctxDef.name })
     }
     if (this.session.closed) return
     this.user = userKey(ctx.user) ?? null

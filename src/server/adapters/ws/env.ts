@@ -26,7 +26,7 @@ export interface WsEnv {
   readonly core: DispatchCore
   readonly hub: ChannelHub
   readonly report: ErrorReporter
-  /** `formatError` of the options, made safe: what a client sees of an `rpc` or `ctx` failure. */
+  /** `formatError` of the options, made safe: what a client sees of any failure on the socket. */
   readonly formatError: (error: MizanError) => MizanError
   /** The socket path: failures that belong to no function are reported under it. */
   readonly path: string
@@ -44,6 +44,8 @@ export interface WsEnv {
 /** The session as its request, channel and watch handlers see it. */
 export interface SessionLink {
   send(frame: Frame): void
+  /** An error frame without an `id` (`{"error": "...", ...extra}`), its message through `formatError`. */
+  refuse(error: MizanError, extra?: Frame): void
   sendText(text: string): void
   /** Identity is re-resolved for every request, so a revoked session or an expired token stops working mid-connection. */
   context(): Promise<RequestContext<MizanUser>>

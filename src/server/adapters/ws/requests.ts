@@ -27,7 +27,7 @@ export class SessionRequests {
     private readonly env: WsEnv,
     private readonly session: SessionLink,
   ) {
-    this.streams = new SessionStreams(session)
+    this.streams = new SessionStreams(session, env.formatError)
   }
 
   get size(): number {
@@ -46,16 +46,16 @@ export class SessionRequests {
   private admit(frame: Frame, kind: 'RPC' | 'ctx'): RpcId | undefined {
     const id = frame['id']
     if (id === undefined || id === null) {
-      this.session.send({ error: `${kind} request missing 'id' field` })
+      this.session.refuse(new MizanError('BAD_REQUEST', `${kind} request missing 'id' field`))
       return undefined
     }
     if (typeof id !== 'string' && typeof id !== 'number') {
-      this.session.send({ error: `${kind} 'id' must be a string or a number` })
+      this.session.refuse(new MizanError('BAD_REQUEST', `${kind} 'id' must be a string or a number`))
       return undefined
     }
     if (this.inflight.size !== 0 && this.inflight.has(id)) {
       // No `id` on this frame: the request already running under that id still gets its own answer.
-      this.session.send({ error: `${kind} id ${JSON.stringify(id)} is already in flight` })
+      this.session.refuse(new MizanError('BAD_REQUEST', `${kind} id ${JSON.stringify(id)} is already in flight`))
       return undefined
     }
     const { maxInFlight } = this.env.limits

@@ -140,6 +140,11 @@ export class Session implements SessionLink {
     return this.env.core.requestContextMaybeSync(this.request)
   }
 
+  /** A frame without an `id` (the reference's `{"error": "..."}`): its text is what `formatError` leaves of the message. */
+  refuse(error: MizanError, extra?: Frame): void {
+    this.send({ error: this.env.formatError(error).message, ...extra })
+  }
+
   asMizanError(error: unknown, where: string): MizanError {
     if (error instanceof MizanError) return error
     this.env.report(error, { fn: where })
@@ -152,7 +157,7 @@ export class Session implements SessionLink {
     // Only the idle sweep reads the time; with no idle timeout, a frame does not pay for a clock read.
     if (limits.idleTimeoutMs) this.lastFrameAt = Date.now()
     const decoded = decodeFrame(data, isBinary, limits.maxFrameBytes, limits.maxJsonDepth)
-    if ('error' in decoded) return this.send({ error: decoded.error })
+    if ('error' in decoded) return this.refuse(new MizanError('BAD_REQUEST', decoded.error))
     if ('frame' in decoded) return this.handle(decoded.frame)
     this.onBatch(decoded.batch)
   }
@@ -161,11 +166,11 @@ export class Session implements SessionLink {
   private onBatch(batch: unknown[]): void {
     this.batched ??= new BatchedReplies(this.sendNow, this.textOf)
     const { maxBatchFrames } = this.env.limits
-    if (batch.length === 0) return this.send({ error: 'Batch is empty' })
-    if (batch.length > maxBatchFrames) return this.send({ error: `Batch of ${batch.length} frames exceeds ${maxBatchFrames}` })
+    if (batch.length === 0) return this.refuse(new MizanError('BAD_REQUEST', 'Batch is empty'))
+    if (batch.length > maxBatchFrames) return this.refuse(new MizanError('BAD_REQUEST', `Batch of ${batch.length} frames exceeds ${maxBatchFrames}`))
     for (const frame of batch) {
       if (isRecord(frame)) this.handle(frame)
-      else this.send({ error: NOT_A_FRAME })
+      else this.refuse(new MizanError('BAD_REQUEST', NOT_A_FRAME))
     }
   }
 
@@ -191,13 +196,13 @@ export class Session implements SessionLink {
         if (liveInvalidation) return this.serially(() => this.watches.unwatch(frame))
         break
     }
-    this.send({ error: `Unknown action: ${pyText(frame['action'])}` })
+    this.refuse(new MizanError('BAD_REQUEST', `Unknown action: ${pyText(frame['action'])}`))
   }
 
   /** Channel and watch frames run in arrival order, so a `message` right after its `subscribe` finds it. */
   private serially(work: () => Promise<void>): void {
     const { maxInFlight } = this.env.limits
-    if (this.queued >= maxInFlight) return this.send({ error: `Too many pending requests (max ${maxInFlight})` })
+    if (this.queued >= maxInFlight) return this.refuse(new MizanError('BAD_REQUEST', `Too many pending requests (max ${maxInFlight})`))
     this.queued++
     this.serial = this.serial
       .then(work)

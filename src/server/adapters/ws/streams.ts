@@ -26,7 +26,10 @@ const ITEMS_PER_TURN = 64
 export class SessionStreams {
   private readonly running = new Map<RpcId, Running>()
 
-  constructor(private readonly link: StreamLink) {}
+  constructor(
+    private readonly link: StreamLink,
+    private readonly format: (error: MizanError) => MizanError,
+  ) {}
 
   get size(): number {
     return this.running.size
@@ -54,7 +57,7 @@ export class SessionStreams {
       // A cancelled stream was answered when it was cancelled.
       if (this.running.get(id) === me) this.link.sendText(`{"id":${idText},"ok":true,"done":true,"data":${JSON.stringify(final)}}`)
     } catch (error) {
-      const { error: _flag, ...rest } = envelopeOf(error as MizanError)
+      const { error: _flag, ...rest } = envelopeOf(this.format(error as MizanError))
       if (this.running.get(id) === me) this.link.sendText(JSON.stringify({ id, ok: false, error: rest }))
     } finally {
       if (this.running.get(id) === me) this.running.delete(id)
