@@ -1,8 +1,9 @@
-import type { AnyRouter } from '../shared/types.ts'
+import type { NeedsWireNames } from '../shared/type-errors.ts'
+import type { AnyRouter, HasWireNameOverrides } from '../shared/types.ts'
 import type { MizanClientOptions, OptionsArgs, TypedTransportOption } from './options.ts'
 import type { ChannelHooks, RealtimeHooks } from './react/channel-types.ts'
 import { parseHookName } from './react/hook-names.ts'
-import { createContextHook, createFunctionHook } from './react/hooks.ts'
+import { createContextHook, createFunctionHook, createSuspenseContextHook } from './react/hooks.ts'
 import { kernelFor } from './react/kernel-registry.ts'
 import { createMizanProvider } from './react/mizan-provider.tsx'
 import { pluginHook, type MizanPluginsOption } from './react/plugin.ts'
@@ -31,12 +32,16 @@ import { createNaming } from './wire-names.ts'
  *
  * Forms, channels, live invalidation and SSR seeding are plug-ins, each from its own entry:
  * `createMizanReact<AppRouter>({ use: [forms, channels, live, ssr] })`.
+ *
+ * The first overload is the no-options call: its `this` is `void` (any call's), unless the
+ * router renames functions, when it is an error type saying to pass `wireNames`.
  */
-export function createMizanReact<R extends AnyRouter>(
-  ...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & MizanPluginsOption>
-): MizanReact<R> & ChannelHooks<R> & RealtimeHooks {
-  const { use: plugins = [], ...options } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & MizanPluginsOption
+export function createMizanReact<R extends AnyRouter>(this: HasWireNameOverrides<R> extends true ? NeedsWireNames : void): MizanReactHandle<R>
+export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & MizanPluginsOption>): MizanReactHandle<R>
+export function createMizanReact<R extends AnyRouter>(this: unknown, ...args: unknown[]): MizanReactHandle<R> {
+  const { use: plugins = [], ...options } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & MizanPluginsOption & { members?: Record<string, string> }
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
+  const members = options.members && new Map(Object.entries(options.members).map(([key, context]) => [naming.wireName(key), context]))
   const select = (bundle: WireBundle) => Object.fromEntries(Object.entries(bundle).map(([wire, value]) => [naming.keyOf(wire), value]))
   const core: Record<string, unknown> = {
     useMizan: () => useRuntime('useMizan'),
@@ -51,15 +56,16 @@ export function createMizanReact<R extends AnyRouter>(
     const target = parseHookName(property)
     if (!target) return undefined
     if (target.kind === 'MizanContext') return plugins.reduce((Provider, plugin) => plugin.provider?.(Provider, options) ?? Provider, createMizanProvider(options))
-    if (target.kind === 'function') return createFunctionHook(target.key, property)
+    if (target.kind === 'function') return createFunctionHook(target.key, property, members)
     if (target.kind === 'contextHook') return createContextHook(target.context, property, select)
+    if (target.kind === 'suspenseContextHook') return createSuspenseContextHook(target.context, property, select)
     if (target.kind === 'provider') return createContextProvider(target.context, property)
     // `use<Name>Form`, `use<Name>Channel`, `useLiveInvalidation`, `useConnectionStatus`: from a plug-in.
     return core[target.kind] ?? pluginHook(plugins, target, property)
   }
 
   const cache = new Map<string, unknown>()
-  return new Proxy({} as MizanReact<R> & ChannelHooks<R> & RealtimeHooks, {
+  return new Proxy({} as MizanReactHandle<R>, {
     get(_target, property) {
       if (typeof property !== 'string') return undefined
       if (!cache.has(property)) cache.set(property, build(property))
@@ -67,6 +73,9 @@ export function createMizanReact<R extends AnyRouter>(
     },
   })
 }
+
+/** What `createMizanReact<R>()` returns. */
+export type MizanReactHandle<R extends AnyRouter> = MizanReact<R> & ChannelHooks<R> & RealtimeHooks
 
 export { applyMizanResponse, type MizanResponseEffects } from './react/apply-response.ts'
 export type { ChannelFrame, ChannelHandlers, ChannelStatus, ChannelSubscription, ConnectionStatus, MizanRealtime, WebSocketClientOptions } from './ws-transport.ts'

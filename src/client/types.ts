@@ -2,7 +2,6 @@ import type { InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
 import type {
   AnyRouter,
   CallArgs,
-  CallableKey,
   ContextNames,
   ContextParams,
   HasRequiredParams,
@@ -10,6 +9,7 @@ import type {
   OutputOf,
 } from '../shared/types.ts'
 import type { Dialect } from '../shared/protocol.ts'
+import type { CallableKeyCheck } from '../shared/type-errors.ts'
 import type { CookieStore } from './cookies.ts'
 import type { MizanClientOptions } from './options.ts'
 import type { SocketLink } from './ws/realtime-types.ts'
@@ -55,9 +55,10 @@ export interface MizanClient<R extends AnyRouter> {
   /**
    * POST `{baseUrl}/call/`. Never retried: a call may have side effects. The key is checked
    * against its own entry (`CallableKey`), not against the union of every callable key, which
-   * would cost a pass over all of a router's keys.
+   * would cost a pass over all of a router's keys. A key that is not callable (a context
+   * member, a private or view function) fails with a message naming what to use instead.
    */
-  call<K extends keyof R['defs'] & string>(key: K & CallableKey<R, K>, ...args: CallParameters<InputOf<R, K>>): Promise<CallOutcome<OutputOf<R, K>>>
+  call<K extends keyof R['defs'] & string>(key: K & CallableKeyCheck<R, K>, ...args: CallParameters<InputOf<R, K>>): Promise<CallOutcome<OutputOf<R, K>>>
   /** GET `{baseUrl}/ctx/<name>/`: the bundle keyed by wire name. Retried on network errors and 5xx. */
   context<C extends ContextNames<R>>(name: C, ...args: ContextParameters<R, C>): Promise<WireBundle>
 

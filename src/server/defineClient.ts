@@ -64,11 +64,17 @@ export interface MutationOptions<TUser extends MizanUser = MizanUser, TCtx exten
   auth?: AuthRequirement<TUser, TCtx>
 }
 
+/**
+ * What `affects`/`merge` accept beside `context`: nothing. Spelled as the sentence TypeScript
+ * then prints ("not assignable to type '…mutually exclusive…'") instead of `undefined`.
+ */
+export type ContextExcludesAffects = '`context` and `affects`/`merge` are mutually exclusive: a context member only reads; invalidate it from a mutation with affects'
+
 /** Options of a context reader (a context member): it never invalidates or merges. */
 export interface ContextReaderOptions<TUser extends MizanUser = MizanUser, TCtx extends object = {}> extends FunctionOptions {
   context: string
-  affects?: never
-  merge?: never
+  affects?: ContextExcludesAffects
+  merge?: ContextExcludesAffects
   auth?: AuthRequirement<TUser, TCtx>
 }
 

@@ -1,3 +1,4 @@
+import type { RouterGraphCheck } from '../shared/type-errors.ts'
 import type { AnySchema, ContextNames, ContextParams, RouterEntryShape, RouterMarker } from '../shared/types.ts'
 import { toCamelCase, toPascalCase, toWireName } from '../shared/naming.ts'
 import type { ContextAuthorize, ContextPolicy, ContextScope } from './context-access.ts'
@@ -174,9 +175,10 @@ function attachPolicies(contexts: Map<string, RegisteredContext>, policies: Reco
 /**
  * Gathers server functions. Keys are camelCase; each function's wire name is its key in
  * snake_case unless it sets `name`. Contexts, elevation and merge slots are resolved here,
- * once, and a broken graph (unknown targets, ambiguous merges) fails at startup.
+ * once, and a broken graph (unknown targets, ambiguous merges) fails at startup; a context
+ * named in `affects`/`merge` that no function declares already fails to type-check.
  */
-export function createRouter<const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs, options?: RouterOptions<TDefs>): Router<TDefs> {
+export function createRouter<const TDefs extends Record<string, RouterEntryShape>>(defs: TDefs & RouterGraphCheck<TDefs>, options?: RouterOptions<TDefs>): Router<TDefs> {
   const functions = new Map<string, RegisteredFunction>()
   const byValue = new Map<AnyServerFunction, RegisteredFunction>()
   const groups = new Map<string, RegisteredFunction[]>()
@@ -219,7 +221,11 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
     }
   }
   const contexts = new Map<string, RegisteredContext>()
-  for (const [name, members] of groups) contexts.set(name, buildContext(name, members))
+  for (const [name, members] of groups) {
+    // `useSuspense<Name>Context` is context <name>'s suspending hook, so `suspense_x`'s own hook would be taken.
+    if (/^suspense_/.test(name)) throw new RouterDefinitionError(`context '${name}' starts with 'suspense_': its hook would read as useSuspense${toPascalCase(name.slice(9))}Context; rename it`)
+    contexts.set(name, buildContext(name, members))
+  }
   for (const reg of functions.values()) {
     for (const ctx of contexts.keys()) {
       if (`${toPascalCase(reg.key)}` === `${toPascalCase(ctx)}Context`) {

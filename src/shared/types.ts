@@ -6,6 +6,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { ServerFunction } from '../server/defineClient.ts'
 import type { DeclaredError, MizanError } from './errors.ts'
+import type { NoParams } from './type-errors.ts'
 
 export type AnySchema = StandardSchemaV1
 
@@ -52,8 +53,8 @@ export interface FunctionOptionFacts {
   readonly name?: string | undefined
   /** View functions (mounted at a route) answer with a raw response and are not callable over RPC. */
   readonly route?: string | undefined
-  /** Private functions exist on the server only. */
-  readonly private?: boolean
+  /** Private functions exist on the server only. (`| undefined`: the declarations hold under `exactOptionalPropertyTypes`.) */
+  readonly private?: boolean | undefined
   /**
    * The other options (auth, cache…), which the types do not read. An index signature of `any`
    * accepts any options type, interfaces included, and keeps this all-optional type from being
@@ -244,11 +245,20 @@ type ElevatedKeys<U> = keyof U & RequiredInAny<U>
  * A context's params, elevated: a param that every member declares (and some member
  * requires) is required; any other is optional. `keyof` of a union is its shared keys.
  */
-export type ContextParams<R extends AnyRouter, C extends string> = Simplify<
-  { [K in ElevatedKeys<MemberInputs<R, C>>]: ValueFor<MemberInputs<R, C>, K> } & {
-    [K in Exclude<AllKeys<MemberInputs<R, C>>, ElevatedKeys<MemberInputs<R, C>>>]?: ValueFor<MemberInputs<R, C>, K>
-  }
+export type ContextParams<R extends AnyRouter, C extends string> = ParamsOrNone<
+  Simplify<
+    { [K in ElevatedKeys<MemberInputs<R, C>>]: ValueFor<MemberInputs<R, C>, K> } & {
+      [K in Exclude<AllKeys<MemberInputs<R, C>>, ElevatedKeys<MemberInputs<R, C>>>]?: ValueFor<MemberInputs<R, C>, K>
+    }
+  >
 >
+
+/**
+ * A context whose members take no input has no params: `{}` would accept any object (an
+ * object literal is only checked for excess keys against a type that has some), so every key
+ * is an error that says the context takes none.
+ */
+type ParamsOrNone<P> = [keyof P] extends [never] ? NoParams : P
 
 /** The data of a context bundle, keyed by router key. */
 export type ContextBundle<R extends AnyRouter, C extends string> = Simplify<{

@@ -5,6 +5,7 @@ import { applyMizanResponse, createMizanReact, type MizanHandle } from '../../sr
 import type { MizanClient, MizanError } from '../../src/client/index.ts'
 import type { AppRouter } from '../fixtures/app-router.ts'
 import type { NamedRouter } from './named-router.ts'
+import type { NoParams } from '../../src/shared/type-errors.ts'
 
 const mizan = createMizanReact<AppRouter>()
 type Profile = { user_id: number; name: string }
@@ -60,8 +61,9 @@ describe('context hooks', () => {
     expectTypeOf(mizan.useGlobalContext().data).toEqualTypeOf<
       { currentUser: { id: number; username: string } | null; siteConfig: { name: string; version: number } } | undefined
     >()
-    expectTypeOf(mizan.useUserContext).parameters.toEqualTypeOf<[params: { user_id: number; limit?: number | undefined }]>()
-    expectTypeOf(mizan.useGlobalContext).parameters.toEqualTypeOf<[params?: {} | undefined]>()
+    // The last overload is the hook; the first only turns a call without params into an error naming them.
+    expectTypeOf<Parameters<typeof mizan.useUserContext>>().toEqualTypeOf<[params: { user_id: number; limit?: number | undefined }]>()
+    expectTypeOf(mizan.useGlobalContext).parameters.toEqualTypeOf<[params?: NoParams | undefined]>()
   })
 
   it('require params exactly when some param is required', () => {
@@ -79,7 +81,7 @@ describe('providers and the rest of the handle', () => {
   it('type the provider params', () => {
     expectTypeOf(mizan.UserContext).toEqualTypeOf<FC<Parameters<typeof mizan.UserContext>[0]>>()
     expectTypeOf<Parameters<typeof mizan.UserContext>[0]['params']>().toEqualTypeOf<{ user_id: number; limit?: number | undefined }>()
-    expectTypeOf<Parameters<typeof mizan.GlobalContext>[0]['params']>().toEqualTypeOf<{} | undefined>()
+    expectTypeOf<Parameters<typeof mizan.GlobalContext>[0]['params']>().toEqualTypeOf<NoParams | undefined>()
     expectTypeOf<Parameters<typeof mizan.MizanContext>[0]['queryClient']>().toEqualTypeOf<QueryClient | undefined>()
     expectTypeOf(mizan.useMizan()).toEqualTypeOf<MizanHandle<AppRouter>>()
     expectTypeOf(mizan.useMizan().client).toEqualTypeOf<MizanClient<AppRouter>>()

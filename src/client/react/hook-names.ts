@@ -4,6 +4,7 @@ export type HookTarget =
   | { kind: 'MizanContext' | 'useMizan' | 'queryOptions' | 'mutationOptions' }
   | { kind: 'function'; key: string }
   | { kind: 'contextHook'; context: string }
+  | { kind: 'suspenseContextHook'; context: string }
   | { kind: 'provider'; context: string }
   | { kind: 'form'; key: string }
   | { kind: 'channel'; key: string }
@@ -17,9 +18,13 @@ const NAMED = ['MizanContext', 'useMizan', 'queryOptions', 'mutationOptions', 'u
  * capital (`useUserProfile` → `userProfile`), the inverse of the type-level `Capitalize`.
  * `use<Key>Form` names the form `<key>` and `use<Key>Channel` the channel `<key>` (so a plain
  * function cannot end in `Form` or `Channel`: the types and `createRouter` agree).
+ * `useSuspense<Name>Context` is the suspending hook of context `<name>` (so no context's
+ * name may start with `suspense_`, which `createRouter` checks).
  */
 export function parseHookName(property: string): HookTarget | undefined {
   if ((NAMED as readonly string[]).includes(property)) return { kind: property as (typeof NAMED)[number] }
+  const suspense = /^useSuspense([A-Z]\w*)Context$/.exec(property)
+  if (suspense) return { kind: 'suspenseContextHook', context: toWireName(suspense[1] ?? '') }
   const [, use, name = '', suffix] = /^(use)?([A-Z]\w*?)(Context|Form|Channel)?$/.exec(property) ?? []
   const key = name.charAt(0).toLowerCase() + name.slice(1)
   if (suffix === 'Context') return { kind: use ? 'contextHook' : 'provider', context: toWireName(name) }
