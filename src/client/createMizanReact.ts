@@ -3,6 +3,7 @@ import type { AnyRouter, HasWireNameOverrides } from '../shared/types.ts'
 import type { MizanClientOptions, OptionsArgs, TypedTransportOption } from './options.ts'
 import type { ChannelHooks, RealtimeHooks } from './react/channel-types.ts'
 import { parseHookName } from './react/hook-names.ts'
+import { createInfiniteHook, infiniteCallQuery, type InfinitePaging } from './react/infinite.ts'
 import { createContextHook, createFunctionHook, createSuspenseContextHook } from './react/hooks.ts'
 import { kernelFor } from './react/kernel-registry.ts'
 import { createMizanProvider } from './react/mizan-provider.tsx'
@@ -50,6 +51,7 @@ export function createMizanReact<R extends AnyRouter>(this: unknown, ...args: un
       call: (key: string, input?: unknown) => callQuery(key, naming.wireName(key), input, kernelFor),
     },
     mutationOptions: (key: string) => callMutation(key, naming.wireName(key), kernelFor),
+    infiniteQueryOptions: (key: string, input: unknown, paging: InfinitePaging) => infiniteCallQuery(key, naming.wireName(key), input, paging, kernelFor),
   }
 
   function build(property: string): unknown {
@@ -58,6 +60,7 @@ export function createMizanReact<R extends AnyRouter>(this: unknown, ...args: un
     if (target.kind === 'MizanContext') return plugins.reduce((Provider, plugin) => plugin.provider?.(Provider, options) ?? Provider, createMizanProvider(options))
     if (target.kind === 'function') return createFunctionHook(target.key, property, members)
     if (target.kind === 'contextHook') return createContextHook(target.context, property, select)
+    if (target.kind === 'infinite') return createInfiniteHook(target.key, property)
     if (target.kind === 'suspenseContextHook') return createSuspenseContextHook(target.context, property, select)
     if (target.kind === 'provider') return createContextProvider(target.context, property)
     // `use<Name>Form`, `use<Name>Channel`, `useLiveInvalidation`, `useConnectionStatus`: from a plug-in.
@@ -83,3 +86,5 @@ export type { ChannelHookOptions, ChannelHooks, ChannelState, RealtimeHooks } fr
 export type { MizanPluginsOption, MizanReactPlugin } from './react/plugin.ts'
 export { registerMizanClient } from './react/kernel-registry.ts'
 export type * from './react/types.ts'
+export type * from './react/infinite-types.ts'
+export type { InfiniteQueryKey } from './react/infinite.ts'

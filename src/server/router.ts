@@ -203,6 +203,10 @@ export function createRouter<const TDefs extends Record<string, RouterEntryShape
   for (const [key, fn, formWireName] of entries) {
     const wireName = formWireName ?? fn.options.name ?? toWireName(key)
     // The client reads `use<X>Channel` as a channel hook: a function key ending in `Channel` would be unreachable.
+    // Likewise `use<X>Infinite` is the infinite query of function <x>.
+    if (!formWireName && /Infinite$/.test(key)) {
+      throw new RouterDefinitionError(`key '${key}' ends in 'Infinite', which the client reads as an infinite query hook (use${toPascalCase(key)}); rename it`)
+    }
     if (!formWireName && /Channel$/.test(key)) {
       throw new RouterDefinitionError(`key '${key}' ends in 'Channel', which the client reads as a channel hook (use${toPascalCase(key)}); rename it`)
     }

@@ -32,6 +32,7 @@ import type { MizanProviderProps } from './mizan-provider.tsx'
 import type { CallQueryKey, ContextQueryKey } from './query-keys.ts'
 import type { ErrorFallback } from './scope-gate.tsx'
 import type { FormHooks } from './form-types.ts'
+import type { InfiniteHooks, InfiniteQueryOptionsFactory } from './infinite-types.ts'
 
 /** Kernel options minus `baseUrl`, which `<MizanContext>` takes, and the router's `members`. */
 export type MizanReactOptions<R extends AnyRouter> = Omit<BaseClientOptions, 'baseUrl'> & WireNamesOption<R> & MembersOption<R>
@@ -116,6 +117,8 @@ export interface MizanReactCore<R extends AnyRouter> {
   queryOptions: MizanQueryOptionsFactory<R>
   /** Options for `useMutation`; the response's invalidate/merge are applied to the QueryClient it runs in. */
   mutationOptions<K extends CallableKeys<R>>(key: K): MizanMutationOptions<R, K>
+  /** Options for `useInfiniteQuery` of a function whose input has a `cursor`. */
+  infiniteQueryOptions: InfiniteQueryOptionsFactory<R>
 }
 
 /** `use<Key>Form` always names a form, so a key ending in `Form` gets no function or member hook. */
@@ -195,5 +198,6 @@ export type MizanReact<R extends AnyRouter> = MizanReactCore<R> &
   MemberHooks<R> &
   ContextHooks<R> &
   SuspenseContextHooks<R> &
+  InfiniteHooks<R> &
   ContextProviders<R> &
   FormHooks<R>
