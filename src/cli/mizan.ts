@@ -10,6 +10,8 @@
  *   mizan pull [--config <mizan.config.mjs>] [--watch]
  *       a backend's IR (a Django manage.py, a file or a URL, as the config says) → contract.ts and
  *       client.ts; with --watch, again whenever the backend's sources change.
+ *   mizan openapi <router-module> [--export <name>] [--title <t>] [--version <v>] [--server <url>] [--dialect izana] [-o out.json]
+ *       a TS router → an OpenAPI 3.1 document of its callable functions and contexts.
  * Installed as the `mizan` bin (dist/cli/bin.js); from this repository: `npx tsx src/cli/mizan.ts …`.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
@@ -22,6 +24,7 @@ import { readIr } from '../server/ir/read-ir.ts'
 import { irToContract } from '../server/ir/to-contract.ts'
 import { pull, PullError, watchPull } from './pull.ts'
 import { ConfigError, findConfig, loadConfig } from './pull-config.ts'
+import type { OpenApiOptions, OpenApiRouter } from '../server/openapi/index.ts'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -32,6 +35,7 @@ const USAGE = `usage:
   mizan contract <ir-file> [-o <out.ts>] [--runtime <module>] [--zod <module>]
   mizan ir <router-module> [--export <name>] [--channels <name>] [-o <out.kdl>]
   mizan pull [--config <mizan.config.mjs>] [--watch]
+  mizan openapi <router-module> [--export <name>] [--title <t>] [--version <v>] [--server <url>] [--dialect izana] [-o <out.json>]
 `
 
 class UsageError extends Error {}
@@ -74,18 +78,40 @@ function contract(args: string[], io: CliIo): void {
 const isRouter = (value: unknown): value is ExportableRouter =>
   typeof value === 'object' && value !== null && (value as { '~mizan'?: unknown })['~mizan'] === 'router' && (value as ExportableRouter).functions instanceof Map
 
-async function ir(args: string[], io: CliIo): Promise<void> {
-  const policies = args.includes('--policies')
-  const { positional, values } = parseArgs(args.filter((a) => a !== '--policies'), { '-o': 'out', '--out': 'out', '--export': 'export', '--channels': 'channels' })
-  const [file] = positional
-  if (positional.length !== 1 || !file) throw new UsageError('ir takes one router module')
+/** The module's one exported router, or the one `--export` names. */
+async function loadRouter(file: string, wanted: string | undefined): Promise<{ mod: Record<string, unknown>; router: ExportableRouter }> {
   const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>
-  const wanted = values['export']
   const routers = Object.entries(mod).filter(([name, value]) => isRouter(value) && (wanted === undefined || name === wanted))
   if (routers.length !== 1) {
     const found = Object.keys(mod).filter((k) => isRouter(mod[k]))
     throw new UsageError(`${file}: ${wanted ? `no router exported as '${wanted}'` : 'pick a router with --export'} (routers: ${found.join(', ') || 'none'})`)
   }
+  return { mod, router: routers[0]![1] as ExportableRouter }
+}
+
+async function openapi(args: string[], io: CliIo): Promise<void> {
+  const flags = { '-o': 'out', '--out': 'out', '--export': 'export', '--title': 'title', '--version': 'version', '--server': 'serverUrl', '--dialect': 'dialect' }
+  const { positional, values } = parseArgs(args, flags)
+  const [file] = positional
+  if (positional.length !== 1 || !file) throw new UsageError('openapi takes one router module')
+  const dialect = values['dialect'] ?? 'mizan'
+  if (dialect !== 'mizan' && dialect !== 'izana') throw new UsageError(`--dialect is mizan or izana, not '${dialect}'`)
+  const { router } = await loadRouter(file, values['export'])
+  if (!('contexts' in router && router.contexts instanceof Map)) throw new UsageError(`${file}: the router has no contexts map (made by createRouter?)`)
+  const { buildOpenApi } = await import('../server/openapi/index.ts')
+  const options: OpenApiOptions = { dialect }
+  if (values['title']) options.title = values['title']
+  if (values['version']) options.version = values['version']
+  if (values['serverUrl']) options.serverUrl = values['serverUrl']
+  emit(`${JSON.stringify(buildOpenApi(router as OpenApiRouter, options), null, 2)}\n`, values['out'], io)
+}
+
+async function ir(args: string[], io: CliIo): Promise<void> {
+  const policies = args.includes('--policies')
+  const { positional, values } = parseArgs(args.filter((a) => a !== '--policies'), { '-o': 'out', '--out': 'out', '--export': 'export', '--channels': 'channels' })
+  const [file] = positional
+  if (positional.length !== 1 || !file) throw new UsageError('ir takes one router module')
+  const { mod, router } = await loadRouter(file, values['export'])
   const channelsName = values['channels'] ?? 'channels'
   const channels = mod[channelsName]
   if (values['channels'] && (typeof channels !== 'object' || channels === null)) throw new UsageError(`${file}: no channels exported as '${channelsName}'`)
@@ -93,7 +119,7 @@ async function ir(args: string[], io: CliIo): Promise<void> {
   const schemas = typeof channels === 'object' && channels !== null ? Object.entries(channels).filter(([, value]) => !isChannel(value)) : []
   const options: ExportIrOptions = schemas.length ? { channels: Object.fromEntries(schemas) as NonNullable<ExportIrOptions['channels']> } : {}
   if (policies) options.policies = true
-  emit(exportIr(routers[0]![1] as ExportableRouter, options), values['out'], io)
+  emit(exportIr(router, options), values['out'], io)
 }
 
 async function pullCommand(args: string[], io: CliIo): Promise<number> {
@@ -123,6 +149,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => process.
     if (command === 'contract') contract(rest, io)
     else if (command === 'ir') await ir(rest, io)
     else if (command === 'pull') return await pullCommand(rest, io)
+    else if (command === 'openapi') await openapi(rest, io)
     else if (command === undefined || command === '-h' || command === '--help') {
       io.stdout(USAGE)
       return command === undefined ? 2 : 0
