@@ -22,6 +22,8 @@ export type { DefineFormOptions, FormDefinition, FormSchemaBody } from './forms/
 export type { FieldSchema, FieldHint } from './forms/field-schema.ts'
 export { createCaller } from './caller.ts'
 export type { Caller, CallerContext, CallerContextOf } from './caller.ts'
+export { createServerAction } from './server-action.ts'
+export type { ActionOutcome } from './server-action.ts'
 export { createDispatcher } from './dispatch.ts'
 export { tracked, lastEventIdOf } from './streaming/stream-source.ts'
 export type { Tracked } from './streaming/stream-source.ts'
