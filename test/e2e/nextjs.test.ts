@@ -93,6 +93,14 @@ describe('the Next.js App Router example', () => {
     expect(html).toMatch(/\\?"mizan\\?",\\?"ctx\\?",\\?"todos\\?"/)
   })
 
+  it('serves the OpenAPI document and a docs page for it', async () => {
+    const doc = (await (await fetch(`${url}api/openapi.json`)).json()) as { openapi: string; paths: Record<string, object> }
+    expect(doc.openapi).toBe('3.1.0')
+    // listTodos, addTodo, toggleTodo; the todos and stats contexts.
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/mizan/call/#add_todo', '/api/mizan/call/#list_todos', '/api/mizan/call/#toggle_todo', '/api/mizan/ctx/stats/', '/api/mizan/ctx/todos/'])
+    expect(await (await fetch(`${url}api/docs`)).text()).toContain('data-url="/api/openapi.json"')
+  })
+
   it('hydrates without a request, and a server action refetches exactly the context it affects', async () => {
     const page = await browser!.newPage()
     const requests: string[] = []
