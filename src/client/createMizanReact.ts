@@ -3,11 +3,10 @@ import type { AnyRouter, HasWireNameOverrides } from '../shared/types.ts'
 import type { MizanClientOptions, OptionsArgs, TypedTransportOption } from './options.ts'
 import type { ChannelHooks, RealtimeHooks } from './react/channel-types.ts'
 import { parseHookName } from './react/hook-names.ts'
-import { createInfiniteHook, infiniteCallQuery, type InfinitePaging } from './react/infinite.ts'
-import { createContextHook, createFunctionHook, createSuspenseContextHook } from './react/hooks.ts'
+import { createContextHook, createFunctionHook } from './react/hooks.ts'
 import { kernelFor } from './react/kernel-registry.ts'
 import { createMizanProvider } from './react/mizan-provider.tsx'
-import { pluginHook, type MizanPluginsOption } from './react/plugin.ts'
+import { missingPlugin, pluginHook, type MizanPluginsOption } from './react/plugin.ts'
 import { callMutation, callQuery, contextQuery } from './react/query-builders.ts'
 import { createContextProvider } from './react/scope-gate.tsx'
 import { useRuntime } from './react/runtime.ts'
@@ -40,9 +39,10 @@ import { createNaming } from './wire-names.ts'
 export function createMizanReact<R extends AnyRouter>(this: HasWireNameOverrides<R> extends true ? NeedsWireNames : void): MizanReactHandle<R>
 export function createMizanReact<R extends AnyRouter>(...args: OptionsArgs<MizanReactOptions<R> & TypedTransportOption<R> & MizanPluginsOption>): MizanReactHandle<R>
 export function createMizanReact<R extends AnyRouter>(this: unknown, ...args: unknown[]): MizanReactHandle<R> {
-  const { use: plugins = [], ...options } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & MizanPluginsOption & { members?: Record<string, string> }
+  const { use: plugins = [], ...options } = (args[0] ?? {}) as MizanClientOptions<AnyRouter> & MizanPluginsOption
   const naming = createNaming((options as { wireNames?: Record<string, string> }).wireNames)
-  const members = options.members && new Map(Object.entries(options.members).map(([key, context]) => [naming.wireName(key), context]))
+  // Without the plug-in, a hook given `optimistic` throws an error naming it.
+  const optimisticMutation = plugins.find((plugin) => plugin.optimisticMutation)?.optimisticMutation ?? missingPlugin('{ optimistic }', 'optimistic')
   const select = (bundle: WireBundle) => Object.fromEntries(Object.entries(bundle).map(([wire, value]) => [naming.keyOf(wire), value]))
   const core: Record<string, unknown> = {
     useMizan: () => useRuntime('useMizan'),
@@ -51,17 +51,18 @@ export function createMizanReact<R extends AnyRouter>(this: unknown, ...args: un
       call: (key: string, input?: unknown) => callQuery(key, naming.wireName(key), input, kernelFor),
     },
     mutationOptions: (key: string) => callMutation(key, naming.wireName(key), kernelFor),
-    infiniteQueryOptions: (key: string, input: unknown, paging: InfinitePaging) => infiniteCallQuery(key, naming.wireName(key), input, paging, kernelFor),
   }
 
   function build(property: string): unknown {
+    for (const plugin of plugins) {
+      const owned = plugin.claim?.(property, options)
+      if (owned) return owned
+    }
     const target = parseHookName(property)
     if (!target) return undefined
     if (target.kind === 'MizanContext') return plugins.reduce((Provider, plugin) => plugin.provider?.(Provider, options) ?? Provider, createMizanProvider(options))
-    if (target.kind === 'function') return createFunctionHook(target.key, property, members)
+    if (target.kind === 'function') return createFunctionHook(target.key, property, optimisticMutation)
     if (target.kind === 'contextHook') return createContextHook(target.context, property, select)
-    if (target.kind === 'infinite') return createInfiniteHook(target.key, property)
-    if (target.kind === 'suspenseContextHook') return createSuspenseContextHook(target.context, property, select)
     if (target.kind === 'provider') return createContextProvider(target.context, property)
     // `use<Name>Form`, `use<Name>Channel`, `useLiveInvalidation`, `useConnectionStatus`: from a plug-in.
     return core[target.kind] ?? pluginHook(plugins, target, property)
@@ -87,4 +88,4 @@ export type { MizanPluginsOption, MizanReactPlugin } from './react/plugin.ts'
 export { registerMizanClient } from './react/kernel-registry.ts'
 export type * from './react/types.ts'
 export type * from './react/infinite-types.ts'
-export type { InfiniteQueryKey } from './react/infinite.ts'
+export type { InfiniteQueryKey } from './react/infinite-query.ts'

@@ -3,10 +3,11 @@ import { QueryClient, useInfiniteQuery } from '@tanstack/react-query'
 import { act, cleanup, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
+import { infinite } from '../../src/client/react/infinite.ts'
 import { todoDb, todoRouter, type TodoRouter } from '../fixtures/todo-router.ts'
 import { BASE_URL, createTestServer } from './test-server.ts'
 
-const mizan = createMizanReact<TodoRouter>({ csrf: false })
+const mizan = createMizanReact<TodoRouter>({ csrf: false, use: [infinite] })
 
 afterEach(cleanup)
 beforeEach(() => todoDb.reset())

@@ -3,10 +3,11 @@ import { QueryClient } from '@tanstack/react-query'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
+import { optimistic } from '../../src/client/react/optimistic.ts'
 import { todoDb, todoRouter, type TodoRouter } from '../fixtures/todo-router.ts'
 import { BASE_URL, createTestServer } from './test-server.ts'
 
-const mizan = createMizanReact<TodoRouter>({ csrf: false })
+const mizan = createMizanReact<TodoRouter>({ csrf: false, use: [optimistic] })
 type Toggle = ReturnType<typeof mizan.useToggleTodo>
 type Add = ReturnType<typeof mizan.useAddTodo>
 
@@ -113,5 +114,24 @@ describe('optimistic updates', () => {
     expect(await screen.findByText('1x 2- 3- 4-')).toBeTruthy()
     expect(server.count('/api/mizan/ctx/todos/')).toBe(2)
     expect(regressions('1')).toEqual([])
+  })
+
+  it('without the plug-in, the option is an error that names the import', async () => {
+    const bare = createMizanReact<TodoRouter>({ csrf: false })
+    let thrown: unknown
+    function Probe() {
+      try {
+        bare.useToggleTodo({ optimistic: () => [] })
+      } catch (error) {
+        thrown = error
+      }
+      return null
+    }
+    render(
+      <bare.MizanContext baseUrl={BASE_URL} client={{ fetch: createTestServer({ csrf: false }, todoRouter).fetch }} global={false}>
+        <Probe />
+      </bare.MizanContext>,
+    )
+    expect(String(thrown)).toContain("from 'mizan-ts/react/optimistic'")
   })
 })

@@ -1,12 +1,18 @@
 // @vitest-environment jsdom
-import { QueryClient, useSuspenseQuery } from '@tanstack/react-query'
-import { act, cleanup, render, screen } from '@testing-library/react'
+import { useSuspenseQuery } from '@tanstack/react-query'
+import { cleanup, screen } from '@testing-library/react'
 import { Component, Suspense, type ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
+import { members } from '../../src/client/react/members.ts'
+import { suspense } from '../../src/client/react/suspense.ts'
 import { db, type AppRouter } from '../fixtures/app-router.ts'
-import { ctxPath, mizan, renderApp } from './react-app.tsx'
-import { BASE_URL, createTestServer } from './test-server.ts'
+import { ctxPath, mizan as plain, renderApp } from './react-app.tsx'
+
+// Hooks of one handle work under the provider of another: the runtime context is the module's.
+const mizan = createMizanReact<AppRouter>({ csrf: false, use: [suspense] })
+const ALL_MEMBERS = { currentUser: 'global', siteConfig: 'global', userProfile: 'user', userPosts: 'user', brokenOk: 'broken', brokenFail: 'broken', privateCtx: 'members' } as const
+const strict = createMizanReact<AppRouter>({ csrf: false, use: [members<AppRouter>(ALL_MEMBERS)] })
 
 afterEach(cleanup)
 beforeEach(() => db.reset())
@@ -54,61 +60,48 @@ describe('Suspense', () => {
 
 describe('a member hook outside its provider (issue #31: it silently became a mutation)', () => {
   function Orphan() {
-    const profile = mizan.useUserProfile()
-    return <p>{typeof profile === 'object' && profile && 'mutate' in profile ? 'a mutation' : 'data'}</p>
+    const profile = strict.useUserProfile()
+    return <p>{typeof profile === 'object' && profile && 'mutate' in profile ? 'a mutation' : `data: ${profile.name}`}</p>
   }
 
-  it('throws an error naming the provider once the QueryClient has seen the context', async () => {
-    const server = createTestServer({ csrf: false })
-    const queryClient = new QueryClient()
-    await act(() => queryClient.prefetchQuery({ ...mizan.queryOptions.context('user', { user_id: 1 }), queryFn: async () => ({ user_profile: {}, user_posts: [] }) }))
-    render(
-      <mizan.MizanContext baseUrl={BASE_URL} queryClient={queryClient} client={{ fetch: server.fetch }}>
-        <Boundary>
-          <Orphan />
-        </Boundary>
-      </mizan.MizanContext>,
-    )
-    const alert = await screen.findByRole('alert')
-    expect(alert.textContent).toContain("useUserProfile() reads 'userProfile', a member of context 'user'")
-    expect(alert.textContent).toContain('<mizan.UserContext')
-    expect(screen.queryByText('a mutation')).toBeNull()
-  })
-
-  it('with the members option, throws before any bundle of its context was read', async () => {
-    const strict = createMizanReact<AppRouter>({
-      csrf: false,
-      members: { currentUser: 'global', siteConfig: 'global', userProfile: 'user', userPosts: 'user', brokenOk: 'broken', brokenFail: 'broken', privateCtx: 'members' },
-    })
-    function StrictOrphan() {
-      strict.useUserPosts()
-      return <p>rendered</p>
-    }
+  it('with the members plug-in, throws an error naming the provider, and mutations stay mutations', async () => {
     function Saver() {
       const echo = strict.useEcho()
       return <p>{typeof echo.mutateAsync === 'function' ? 'echo is a mutation' : 'echo is data'}</p>
     }
-    const server = createTestServer({ csrf: false })
-    render(
-      <strict.MizanContext baseUrl={BASE_URL} client={{ fetch: server.fetch }}>
+    const { server } = renderApp(
+      <>
         <Saver />
         <Boundary>
-          <StrictOrphan />
+          <Orphan />
         </Boundary>
-      </strict.MizanContext>,
+      </>,
     )
-    expect((await screen.findByRole('alert')).textContent).toContain("useUserPosts() reads 'userPosts', a member of context 'user'")
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain("useUserProfile() reads 'userProfile' of context 'user'")
+    expect(alert.textContent).toContain('<mizan.UserContext>')
     expect(screen.getByText('echo is a mutation')).toBeTruthy()
-    expect(screen.queryByText('rendered')).toBeNull()
+    expect(screen.queryByText('a mutation')).toBeNull()
     expect(server.requests.map((r) => r.path)).toEqual(['/api/mizan/ctx/global/'])
   })
 
   it('under its provider it is the data', async () => {
     renderApp(
-      <mizan.UserContext params={{ user_id: 1 }}>
+      <plain.UserContext params={{ user_id: 1 }}>
         <Orphan />
-      </mizan.UserContext>,
+      </plain.UserContext>,
     )
-    expect(await screen.findByText('data')).toBeTruthy()
+    expect(await screen.findByText('data: Alice')).toBeTruthy()
+  })
+
+  it('without the plug-in it cannot tell, and is a mutation (as documented)', async () => {
+    let hook: unknown
+    function Probe() {
+      hook = plain.useUserProfile()
+      return <p>rendered</p>
+    }
+    renderApp(<Probe />)
+    expect(await screen.findByText('rendered')).toBeTruthy()
+    expect(hook).toHaveProperty('mutateAsync')
   })
 })

@@ -6,6 +6,7 @@
 import { useSuspenseQuery, type UseSuspenseQueryResult } from '@tanstack/react-query'
 import { describe, expectTypeOf, it } from 'vitest'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
+import { members } from '../../src/client/react/members.ts'
 import type { MizanClient, MizanError } from '../../src/client/index.ts'
 import { createMizan } from '../../src/server/index.ts'
 import type { CallableKeyCheck, MizanTypeError, NoParams } from '../../src/shared/type-errors.ts'
@@ -124,15 +125,15 @@ describe('createMizanReact on a router that renames functions', () => {
   })
 })
 
-describe('the members option', () => {
+describe('the members plug-in', () => {
   it('lists every member with its context', () => {
-    const members = { currentUser: 'global', siteConfig: 'global', userProfile: 'user', userPosts: 'user', brokenOk: 'broken', brokenFail: 'broken', privateCtx: 'members' } as const
-    createMizanReact<AppRouter>({ members })
+    const all = { currentUser: 'global', siteConfig: 'global', userProfile: 'user', userPosts: 'user', brokenOk: 'broken', brokenFail: 'broken', privateCtx: 'members' } as const
+    createMizanReact<AppRouter>({ use: [members<AppRouter>(all)] })
     // @ts-expect-error a member is missing
-    createMizanReact<AppRouter>({ members: { currentUser: 'global' } })
+    members<AppRouter>({ currentUser: 'global' })
     // @ts-expect-error a member under the wrong context
-    createMizanReact<AppRouter>({ members: { ...members, userProfile: 'global' } })
+    members<AppRouter>({ ...all, userProfile: 'global' })
     // @ts-expect-error not a member
-    createMizanReact<AppRouter>({ members: { ...members, echo: 'global' } })
+    members<AppRouter>({ ...all, echo: 'global' })
   })
 })

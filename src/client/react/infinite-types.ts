@@ -2,7 +2,7 @@ import type { InfiniteData, QueryKeyWithDataTag, UnusedSkipTokenInfiniteOptions,
 import type { MizanError } from '../../shared/errors.ts'
 import type { MizanTypeError } from '../../shared/type-errors.ts'
 import type { AnyRouter, CallableKeys, InputOf, OutputOf } from '../../shared/types.ts'
-import type { InfiniteQueryKey } from './infinite.ts'
+import type { InfiniteQueryKey } from './infinite-query.ts'
 
 /** The type of a function input's `cursor`, or `never` when it has none. */
 export type CursorOf<R extends AnyRouter, K extends keyof R['defs']> = InputOf<R, K> extends { cursor?: infer C } ? Exclude<C, undefined> : never

@@ -1,6 +1,7 @@
 import type { AnyRouter } from '../../shared/types.ts'
 import type { MizanClientOptions } from '../options.ts'
 import type { HookTarget } from './hook-names.ts'
+import type { OptimisticMutationFactory } from './optimistic-writes.ts'
 import type { MizanProvider } from './mizan-provider.tsx'
 
 /**
@@ -15,6 +16,13 @@ export interface MizanReactPlugin {
   /** The hook for a handle property this plug-in owns (`use<Name>Form`, …), else `undefined`. */
   hook?(target: HookTarget, hookName: string): unknown
   /**
+   * A handle property this plug-in owns by its name alone, asked before the core reads the name
+   * (`useSuspense<Name>Context`, `use<Key>Infinite`, `infiniteQueryOptions`), else `undefined`.
+   */
+  claim?(property: string, options: MizanClientOptions<AnyRouter>): unknown
+  /** The mutation options of a mutation hook given `optimistic` (the `optimistic` plug-in). */
+  optimisticMutation?: OptimisticMutationFactory
+  /**
    * Wraps `<MizanContext>`, given the handle's kernel options: to seed its cache before it
    * renders (`ssr`), to mount a listener inside it (`live`), or to plug the socket transport
    * into the kernel it makes (`channels`, `live`).
@@ -24,7 +32,7 @@ export interface MizanReactPlugin {
 
 /** The plug-ins option of `createMizanReact`. */
 export interface MizanPluginsOption {
-  /** Opt-in parts: `forms` (`mizan-ts/react/forms`), `channels`, `live`, `ssr` (same pattern). */
+  /** Opt-in parts: `forms` (`mizan-ts/react/forms`), `channels`, `live`, `ssr`, `suspense`, `infinite`, `optimistic` (same pattern). */
   use?: readonly MizanReactPlugin[]
 }
 
@@ -35,8 +43,12 @@ export function pluginHook(plugins: readonly MizanReactPlugin[], target: HookTar
     if (hook) return hook
   }
   const { kind } = target
-  const name = kind === 'form' ? 'forms' : kind === 'useLiveInvalidation' ? 'live' : 'channels'
-  return () => {
-    throw new Error(`Mizan: ${hookName} needs createMizanReact({ use: [${name}] }), ${name} from 'mizan-ts/react/${name}'`)
-  }
+  return missingPlugin(hookName, kind === 'form' ? 'forms' : kind === 'useLiveInvalidation' ? 'live' : 'channels')
 }
+
+/** A function that throws an error naming the plug-in `what` needs. */
+export const missingPlugin =
+  (what: string, name: string) =>
+  (): never => {
+    throw new Error(`Mizan: ${what} needs createMizanReact({ use: [${name}] }), ${name} from 'mizan-ts/react/${name}'`)
+  }

@@ -34,19 +34,11 @@ import type { ErrorFallback } from './scope-gate.tsx'
 import type { FormHooks } from './form-types.ts'
 import type { InfiniteHooks, InfiniteQueryOptionsFactory } from './infinite-types.ts'
 
-/** Kernel options minus `baseUrl`, which `<MizanContext>` takes, and the router's `members`. */
-export type MizanReactOptions<R extends AnyRouter> = Omit<BaseClientOptions, 'baseUrl'> & WireNamesOption<R> & MembersOption<R>
+/** Kernel options minus `baseUrl`, which `<MizanContext>` takes. */
+export type MizanReactOptions<R extends AnyRouter> = Omit<BaseClientOptions, 'baseUrl'> & WireNamesOption<R>
 
-export interface MembersOption<R extends AnyRouter> {
-  /**
-   * Every context member's router key → its context (`{ userProfile: 'user', currentUser:
-   * 'global' }`; the type requires all of them). With it, a member hook outside its provider
-   * always throws an error naming the provider. Without it, the hook knows a key is a member
-   * only from the bundles its QueryClient holds (`global`, and each context read so far), and
-   * otherwise takes it for a mutation.
-   */
-  members?: { [K in AnyMemberKeys<R>]: ContextOf<R, K> }
-}
+/** Every context member's router key → its context: what the `members` plug-in checks hooks against. */
+export type MemberContexts<R extends AnyRouter> = { [K in AnyMemberKeys<R>]: ContextOf<R, K> }
 
 /** What `mutate` takes: nothing for input-less functions, optional when every field is. */
 export type MutationVariables<TInput> =
