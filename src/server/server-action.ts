@@ -1,9 +1,7 @@
 import { MizanError } from '../shared/errors.ts'
 import type { InvalidateEntry, MergeEntry } from '../shared/protocol.ts'
 import type { CallArgs, CallableKeys, InputOf, OutputOf } from '../shared/types.ts'
-import type { CallerContext } from './caller.ts'
-import type { MizanUser, RequestContext } from './defineClient.ts'
-import { executeFunction } from './execute.ts'
+import { createCaller, type CallerContextOf } from './caller.ts'
 import { resolveInvalidation, resolveMerges } from './invalidation.ts'
 import type { AnyServerRouter } from './router.ts'
 
@@ -18,16 +16,18 @@ export type ActionOutcome<T> =
 
 /**
  * Calls a router function in-process, as a server action (Next.js `'use server'`, or any RPC of
- * a framework's own) would: same auth, validation and errors as over HTTP, and the `invalidate`
- * and `merge` the call's `affects`/`merge` imply. An error comes back as the protocol's envelope,
+ * a framework's own) would: through `createCaller`, so with the same auth, validation, errors,
+ * app context and (given `cache`) origin-cache purge as over HTTP, plus the `invalidate` and
+ * `merge` the call's `affects`/`merge` imply. An error comes back as the protocol's envelope,
  * never thrown: a framework would otherwise send the thrown object's text to the browser, and no
  * exception text from a handler may reach a client (anything but a `MizanError` is
- * INTERNAL_ERROR, reported to `onError`).
+ * INTERNAL_ERROR, reported to `onError`). `context` may be a function, called per action (to
+ * read the request's cookies and resolve the user).
  */
 export function createServerAction<R extends AnyServerRouter, K extends CallableKeys<R>>(
   router: R,
   key: K,
-  context: CallerContext | (() => CallerContext | Promise<CallerContext>) = {},
+  context: CallerContextOf<R> | (() => CallerContextOf<R> | Promise<CallerContextOf<R>>) = {},
 ): (...args: CallArgs<InputOf<R, K>>) => Promise<ActionOutcome<OutputOf<R, K>>> {
   const reg = [...router.functions.values()].find((candidate) => candidate.key === key)
   if (!reg || reg.fn.options.private || reg.fn.options.context || reg.fn.options.route !== undefined) {
@@ -35,17 +35,10 @@ export function createServerAction<R extends AnyServerRouter, K extends Callable
   }
   return async (input?: unknown) => {
     const given = typeof context === 'function' ? await context() : context
-    const ctx: RequestContext<MizanUser> = {
-      user: given.user ?? null,
-      headers: given.headers ?? new Headers(),
-      raw: given.raw,
-      signal: given.signal ?? new AbortController().signal,
-      routeParams: {},
-      responseHeaders: new Headers(),
-    }
     const report = given.onError ?? ((error: unknown, where: { fn: string }) => console.error(`[mizan] ${where.fn}:`, error))
+    const call = (createCaller(router, { ...given, onError: report }) as unknown as Record<string, (input: unknown) => Promise<unknown>>)[key]!
     try {
-      const result = await executeFunction(reg, input, ctx, report)
+      const result = await call(input)
       return { ok: true, result: result as OutputOf<R, K>, invalidate: resolveInvalidation(router, reg, input), merge: resolveMerges(router, reg, input, result) }
     } catch (error) {
       const known = error instanceof MizanError ? error : new MizanError('INTERNAL_ERROR', 'An internal error occurred')
