@@ -24,7 +24,7 @@ import { readIr } from '../server/ir/read-ir.ts'
 import { irToContract } from '../server/ir/to-contract.ts'
 import { pull, PullError, watchPull } from './pull.ts'
 import { ConfigError, findConfig, loadConfig } from './pull-config.ts'
-import type { OpenApiOptions, OpenApiRouter } from '../server/openapi/index.ts'
+import { buildOpenApi, type OpenApiOptions, type OpenApiRouter } from '../server/openapi/index.ts'
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -98,7 +98,6 @@ async function openapi(args: string[], io: CliIo): Promise<void> {
   if (dialect !== 'mizan' && dialect !== 'izana') throw new UsageError(`--dialect is mizan or izana, not '${dialect}'`)
   const { router } = await loadRouter(file, values['export'])
   if (!('contexts' in router && router.contexts instanceof Map)) throw new UsageError(`${file}: the router has no contexts map (made by createRouter?)`)
-  const { buildOpenApi } = await import('../server/openapi/index.ts')
   const options: OpenApiOptions = { dialect }
   if (values['title']) options.title = values['title']
   if (values['version']) options.version = values['version']
