@@ -91,7 +91,7 @@ export function createCaller<R extends AnyServerRouter>(router: R, context: Call
       return Object.fromEntries(ctxDef.members.map((m, i) => [keyed === 'key' ? m.key : m.wireName, computed[i]]))
     }
     const compute = async () => stringifyJson(assembleBundle(ctxDef, (await values()).map((value) => ({ ok: true as const, value }))))
-    const wire = JSON.parse((await cache.fetch(ctxDef, { params: read.params, raw: params }, cacheUserId(ctx.user), compute)).body) as Record<string, unknown>
+    const wire = JSON.parse((await cache.fetch(ctxDef, { params: read.params, raw: params, variants: read.variants }, cacheUserId(ctx.user), compute)).body) as Record<string, unknown>
     return keyed === 'wire' ? wire : Object.fromEntries(ctxDef.members.map((m) => [m.key, wire[m.wireName]]))
   }
 

@@ -9,6 +9,7 @@ import type { MizanUser, RequestContext } from './defineClient.ts'
 import { enforceAuth, parseInput, type Coercion, type ErrorReporter } from './execute.ts'
 import type { RegisteredContext, RegisteredFunction } from './router.ts'
 import { coerceParam } from './schema.ts'
+import { typedText } from './cache/keys.ts'
 
 /** A context's row-level rule: may this caller read the bundle for these (parsed) params? */
 export type ContextAuthorize<TParams = Record<string, unknown>, TUser extends MizanUser = MizanUser, TCtx extends object = {}> = (
@@ -37,6 +38,8 @@ export type ContextScope = 'user' | 'shared'
 export interface ContextRead {
   /** Only params some member declares, each as the first member (in wire-name order) that declares it parsed it. */
   params: Record<string, unknown>
+  /** Params the members parse to different values (one lower-cases, one does not): each member's parse, for the cache key. */
+  variants?: Record<string, unknown[]>
 }
 
 export interface ContextAccessOptions {
@@ -85,13 +88,19 @@ export async function authorizeContextRead(
     if (member.fn.options.auth !== undefined) await enforceAuth(member.fn.options.auth, ctx, options.report, member.wireName)
   }
   const params: Record<string, unknown> = {}
+  const seen: Record<string, unknown[]> = {}
+  let variants: Record<string, unknown[]> | undefined
   for (const member of membersInWireOrder(ctxDef)) {
     if (!member.fn.options.input) continue
     const parsed = await parseInput(member, memberParams(member, rawParams) ?? {}, options.coercion)
     if (typeof parsed !== 'object' || parsed === null) continue
     for (const p of member.params) {
       const value = (parsed as Record<string, unknown>)[p.name]
-      if (value !== undefined && !Object.prototype.hasOwnProperty.call(params, p.name)) params[p.name] = value
+      if (value === undefined) continue
+      if (!Object.prototype.hasOwnProperty.call(params, p.name)) params[p.name] = value
+      const all = (seen[p.name] ??= [])
+      all.push(value)
+      if (all.length > 1 && typedText(value) !== typedText(all[0])) (variants ??= {})[p.name] = all
     }
   }
   const authorize = ctxDef.authorize
@@ -105,5 +114,5 @@ export async function authorizeContextRead(
     }
     if (allowed !== true) throw new MizanError('FORBIDDEN', DENIED)
   }
-  return { params }
+  return variants ? { params, variants } : { params }
 }

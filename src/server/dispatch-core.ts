@@ -197,7 +197,7 @@ export function createDispatchCore<TUser extends MizanUser>(router: AnyServerRou
     }
     if (!cache) return { body: await compute(), outcome: 'BYPASS' }
     // Keyed on the parsed, declared params (context-access.ts): HTTP, WebSocket share entries, junk params add none.
-    return cache.fetch(ctxDef, { params: read.params, raw: params }, userIdOf(ctx), compute)
+    return cache.fetch(ctxDef, { params: read.params, raw: params, variants: read.variants }, userIdOf(ctx), compute)
   }
 
   async function bundle(ctxDef: RegisteredContext, params: Record<string, unknown>, ctx: RequestContext<MizanUser>): Promise<Record<string, unknown>> {

@@ -36,6 +36,8 @@ export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS'
 export interface CacheRead {
   params: Record<string, unknown>
   raw: Record<string, unknown>
+  /** Params the members parse differently: each member's value goes into the bundle key. */
+  variants?: Record<string, unknown[]> | undefined
 }
 
 /** Cache entries are scoped to the user whenever there is one: any id, `0` and `''` included, is a user. */
@@ -147,13 +149,21 @@ export class ContextCache {
     if (this.unpurged.has(ctx.name)) return { body: await compute(), outcome: 'BYPASS' }
     const epoch = this.options.backend.connectionEpoch
     if (epoch && this.epochs.get(ctx.name) !== epoch && !(await this.afterReconnect(ctx, epoch))) return { body: await compute(), outcome: 'BYPASS' }
-    return this.mode === 'python' ? this.fetchPython(ctx, read, userId, compute) : this.fetchStamped(ctx, read.params, userId, compute)
+    return this.mode === 'python' ? this.fetchPython(ctx, read, userId, compute) : this.fetchStamped(ctx, read.params, userId, compute, read.variants)
   }
 
-  private async fetchStamped(ctx: RegisteredContext, params: Record<string, unknown>, userId: string | null, compute: () => Promise<string>): Promise<{ body: string; outcome: CacheOutcome }> {
+  private async fetchStamped(
+    ctx: RegisteredContext,
+    params: Record<string, unknown>,
+    userId: string | null,
+    compute: () => Promise<string>,
+    variants?: Record<string, unknown[]>,
+  ): Promise<{ body: string; outcome: CacheOutcome }> {
     const { backend, secret } = this.options
     // Typed values: `null` and `"null"` (or `1` and `"1"` under a union schema) are different reads.
-    const message = cacheKeyMessage(ctx.name, typedParams(params), userId, ctx.rev)
+    const typed = typedParams(params)
+    for (const name in variants) typed[name] = typedText(variants[name])
+    const message = cacheKeyMessage(ctx.name, typed, userId, ctx.rev)
     let keys = this.keyMemo.get(message)
     if (!keys) {
       // Bounded: a flood of distinct reads empties it rather than growing it.

@@ -192,3 +192,15 @@ describe('a purge lost to a blip stays lost for other processes until the mutati
     expect(await reader.$context('list', { list_id: 1 })).toEqual({ list: ['during the blip'] })
   })
 })
+
+describe('two members parse one param differently and share one key', () => {
+  it('a read of "ABC" and one of "abc" are different entries when a member sees the difference', async () => {
+    const router = createRouter({
+      lower: defineClient({ context: 'search', input: z.object({ q: z.string().toLowerCase() }) }, ({ q }) => q),
+      verbatim: defineClient({ context: 'search', input: z.object({ q: z.string() }) }, ({ q }) => q),
+    })
+    const caller = createCaller(router, { cache: { backend: new MemoryCache(), secret: 's' } })
+    expect(await caller.$context('search', { q: 'ABC' })).toEqual({ lower: 'abc', verbatim: 'ABC' })
+    expect(await caller.$context('search', { q: 'abc' })).toEqual({ lower: 'abc', verbatim: 'abc' })
+  })
+})
