@@ -1,12 +1,13 @@
-import { defaultClientConditions, defaultServerConditions } from 'vite'
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
-// `mizan-ts/...` imported by name inside this repository resolves to src/ (package.json's
-// `mizan-source` condition); users get dist/.
+// `mizan-ts/...` imported by name inside this repository (the examples that tests start in-process)
+// resolves to src/ (package.json's `mizan-source` condition); users get dist/. Only for the
+// server-side environment: overriding the client one's conditions made jsdom tests resolve `ws`
+// to its browser stub ("WebSocketServer is not a constructor").
 const SOURCE = 'mizan-source'
 
 export default defineConfig({
-  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions], externalConditions: [SOURCE] } },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'src/**/*.test.tsx'],
