@@ -154,6 +154,7 @@ function withMiddleware(reg: RegisteredFunction, args: unknown, ctx: RequestCont
     ctx,
     (inner) => afterAuth(reg, args, inner as RequestContext<MizanUser>, report, coercion, timeoutMs),
     (error) => clientFailure(reg, error, report),
+    isStreamSource,
   )
 }
 

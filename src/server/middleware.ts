@@ -80,10 +80,18 @@ export async function runMiddleware(
   ctx: object,
   inner: (ctx: object) => unknown,
   failure: (error: unknown) => MizanError,
+  isStream?: (value: unknown) => value is AsyncIterable<unknown>,
 ): Promise<unknown> {
+  let streamed: ((stream: { stream: AsyncIterable<unknown> }) => void) | undefined
+  const streamStarted = new Promise<{ stream: AsyncIterable<unknown> }>((resolve) => (streamed = resolve))
   const step = async (index: number, current: object): Promise<MiddlewareResult> => {
     try {
-      if (index === chain.length) return { ok: true, data: await inner(current) }
+      if (index === chain.length) {
+        const data = await inner(current)
+        if (!isStream?.(data)) return { ok: true, data }
+        // The transport gets the stream now; the chain's next() resolves once it ended.
+        return await new Promise<MiddlewareResult>((settle) => streamed?.({ stream: followed(data, settle, failure) }))
+      }
       const mw = chain[index] as AnyMiddleware
       let called = false
       const next = ((opts?: { ctx?: object }) => {
@@ -98,7 +106,38 @@ export async function runMiddleware(
       return { ok: false, error: failure(error) }
     }
   }
-  const outcome = await step(0, ctx)
-  if (outcome.ok) return outcome.data
-  throw outcome.error
+  const first = await Promise.race([step(0, ctx), streamStarted])
+  if ('stream' in first) return first.stream
+  if (first.ok) return first.data
+  throw first.error
+}
+
+/**
+ * `source` as it reaches the client, telling the chain how it ended: `{ ok: true }` once read to
+ * the end or closed (the client cancelled, or it was never read), `{ ok: false, error }` when it
+ * failed. Its `data` is `undefined`: the items went to the client. A failure leaves as the
+ * `MizanError` the client sees, so it is reported once.
+ */
+function followed(source: AsyncIterable<unknown>, settle: (result: MiddlewareResult) => void, failure: (error: unknown) => MizanError): AsyncGenerator<unknown, unknown> {
+  let ended = false
+  const end = (result: MiddlewareResult) => {
+    if (!ended) settle(result)
+    ended = true
+  }
+  const ok: MiddlewareResult = { ok: true, data: undefined }
+  const gen = (async function* () {
+    try {
+      return yield* source
+    } catch (error) {
+      const told = failure(error)
+      end({ ok: false, error: told })
+      throw told
+    } finally {
+      end(ok)
+    }
+  })()
+  // A generator closed before its first item never runs its `finally`.
+  const close = gen.return.bind(gen)
+  gen.return = (value) => (end(ok), close(value))
+  return gen
 }
