@@ -20,14 +20,16 @@ export class BusUnavailableError extends Error {
  * delivers to its own process's sockets itself; the bus carries messages to the others.
  */
 export interface ChannelBus {
-  /** Rejects (e.g. `BusUnavailableError`) when the message cannot reach the other processes. */
-  publish(topic: string, payload: string): Promise<void>
+  /** Rejects (e.g. `BusUnavailableError`) when the message cannot reach the other processes; may resolve with how many subscribers it reached. */
+  publish(topic: string, payload: string): Promise<number | void>
   /** Resolves once messages on `topic` will reach `listener`. */
   subscribe(topic: string, listener: BusListener): Promise<void>
   unsubscribe(topic: string, listener: BusListener): Promise<void>
   close(): Promise<void>
   /** Optional: outages and recoveries, for a bus that can lose its connection (`RedisBus`). */
   onHealth?(listener: BusHealthListener): () => void
+  /** Optional: subscribers of each topic across every process (Redis `PUBSUB NUMSUB`), so a replay can wait for them. */
+  subscriberCounts?(topics: readonly string[]): Promise<number[]>
 }
 
 /** Topic → listeners, with the first and last listener of a topic reported to the caller. */

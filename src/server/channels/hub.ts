@@ -5,6 +5,7 @@ import type { ErrorReporter } from '../execute.ts'
 import type { AnyServerRouter } from '../router.ts'
 import { validateWith } from '../schema.ts'
 import { MemoryBus, TopicTable, type BusListener, type ChannelBus } from './bus.ts'
+import { ChannelReplay, type ChannelReplayOptions } from './channel-replay.ts'
 import { LiveRegistry, userKey, type LiveHistory, type LiveListener, type LiveMessage } from './live-registry.ts'
 import type { AnyChannelDefinition, PublishMessage, PublishParams } from './define-channel.ts'
 
@@ -19,6 +20,8 @@ export interface ChannelHubOptions {
   onError?: ErrorReporter
   /** Bus outages and recoveries, one line each (default `console.warn`). */
   log?: (message: string) => void
+  /** Bounds of the channel messages kept while the bus is down, to publish when it is back. */
+  replay?: ChannelReplayOptions
 }
 
 export type { LiveListener, LiveMessage }
@@ -90,6 +93,8 @@ export class ChannelHub {
   /** group topic → this process's listeners. */
   private readonly groups = new TopicTable()
   private readonly live: LiveRegistry
+  /** Channel messages the bus could not take, published again when it is back. */
+  private readonly replay: ChannelReplay
   private readonly onError: (error: unknown, where: string) => void
   private readonly log: (message: string) => void
   private readonly stopHealth: (() => void) | undefined
@@ -110,7 +115,12 @@ export class ChannelHub {
     // Its own bus: no other process, and the hub logs its own messages whoever watches.
     this.soleProcess = !options.bus
     if (this.soleProcess) this.live.hearing(true)
-    this.stopHealth = this.bus.onHealth?.((healthy) => (healthy ? void this.busRecovered() : this.busLost()))
+    this.replay = new ChannelReplay(this.bus, this.id, (error) => this.busLost(error, 'channel messages'), options.replay)
+    this.stopHealth = this.bus.onHealth?.((healthy) => {
+      if (healthy) return void this.busRecovered()
+      this.replay.lost()
+      this.busLost()
+    })
     if (options.router) this.register(options.router)
   }
 
@@ -153,12 +163,13 @@ export class ChannelHub {
 
   /**
    * A frame already validated and serialized, to every socket of a group: this process's at
-   * once, the others' over the bus (a bus outage loses it for them, and is reported, not thrown).
+   * once, the others' over the bus (during an outage it waits, bounded, and is published when
+   * the bus is back: see ChannelReplay).
    */
   async publishFrame(group: string, frame: string): Promise<void> {
     const topic = this.groupTopic(group)
     queueMicrotask(() => this.groups.deliver(topic, frame, (error) => this.onError(error, 'channel listener')))
-    await this.toBus(topic, `${this.id}\n${frame}`, 'channel messages')
+    await this.replay.send(topic, frame)
   }
 
   join(group: string, listener: BusListener): Promise<void> {
@@ -166,9 +177,14 @@ export class ChannelHub {
     if (!this.groups.add(topic, listener)) return this.onGroupMessage.has(topic) ? this.bus.subscribe(topic, this.onGroupMessage.get(topic)!) : Promise.resolve()
     const fromBus: BusListener = (payload) => {
       const cut = payload.indexOf('\n')
-      // Ours were delivered already; a bare frame is from a process that does not mark its messages.
-      if (cut >= 0 && payload.slice(0, cut) === this.id) return
-      this.groups.deliver(topic, cut >= 0 && !payload.startsWith('{') ? payload.slice(cut + 1) : payload, (error) => this.onError(error, 'channel listener'))
+      // A bare frame is from a process that does not mark its messages.
+      const marked = cut >= 0 && !payload.startsWith('{')
+      if (marked) {
+        const header = payload.slice(0, cut)
+        // Ours were delivered already; a replayed one may have arrived before.
+        if (header === this.id || header.startsWith(`${this.id}:`) || !this.replay.accept(header)) return
+      }
+      this.groups.deliver(topic, marked ? payload.slice(cut + 1) : payload, (error) => this.onError(error, 'channel listener'))
     }
     this.onGroupMessage.set(topic, fromBus)
     return this.bus.subscribe(topic, fromBus)
@@ -251,7 +267,7 @@ export class ChannelHub {
     if (this.busDown) return
     this.busDown = true
     const why = error instanceof Error ? ` (publishing ${what}: ${error.message})` : ''
-    this.log(`channel bus down${why}. Sockets of this process still get its own updates; other processes' channel messages are lost and their invalidations arrive as a resync once the bus is back`)
+    this.log(`channel bus down${why}. Sockets of this process still get its own updates; its channel messages for the other processes wait (bounded) and its invalidations reach them as a resync once the bus is back`)
   }
 
   /** Everything this process may have missed is made up by a resync of its watchers; what it failed to send, by theirs. */
@@ -267,11 +283,18 @@ export class ChannelHub {
     if (wasDown || missed) {
       this.log(`channel bus back: ${watchers} watching socket(s) of this process resynced; ${missed} publish(es) did not reach the other processes${missed ? ', which are asked to resync' : ''}`)
     }
+    // Published once the other processes listen again (a bounded wait): said apart, when done.
+    const { replayed, dropped, gaveUpWaiting } = await this.replay.recovered()
+    if (replayed || dropped) {
+      const waitNote = gaveUpWaiting ? ' (the wait for every subscriber to be back ran out)' : ''
+      this.log(`channel messages replayed after the outage: ${replayed}${waitNote}; dropped (replay buffer full): ${dropped}`)
+    }
   }
 
   /** Stop listening on the bus (the bus itself belongs to whoever made it). */
   async close(): Promise<void> {
     this.stopHealth?.()
+    this.replay.close()
     if (this.live.clear()) await this.bus.unsubscribe(this.invalidationTopic, this.onInvalidation)
     for (const [topic, fromBus] of this.onGroupMessage) await this.bus.unsubscribe(topic, fromBus)
     this.onGroupMessage.clear()

@@ -125,10 +125,20 @@ export class RedisBus implements ChannelBus {
     })
   }
 
-  async publish(topic: string, payload: string): Promise<void> {
+  async publish(topic: string, payload: string): Promise<number> {
     // Queued offline, it would be sent on reconnect, maybe before the others subscribe again: lost, yet "sent".
     if (this.publisherSeen && this.publisher.status !== 'ready') throw new BusUnavailableError('redis bus: the publisher connection is down')
-    await this.publisher.publish(topic, payload)
+    return this.publisher.publish(topic, payload)
+  }
+
+  async subscriberCounts(topics: readonly string[]): Promise<number[]> {
+    // `call` is ioredis's generic command (5 and 6); a client without it cannot say, and the replay does not wait.
+    const call = (this.publisher as unknown as { call?: (command: string, ...args: string[]) => Promise<unknown> }).call
+    if (typeof call !== 'function' || !topics.length) return topics.map(() => Number.POSITIVE_INFINITY)
+    // Not into the offline queue: a count answered after the next outage would be stale.
+    if (this.publisher.status !== 'ready') throw new BusUnavailableError('redis bus: the publisher connection is down')
+    const reply = (await call.call(this.publisher, 'PUBSUB', 'NUMSUB', ...topics)) as unknown[]
+    return topics.map((_, i) => Number(reply[2 * i + 1] ?? 0))
   }
 
   async subscribe(topic: string, listener: BusListener): Promise<void> {
