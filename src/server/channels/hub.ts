@@ -114,7 +114,7 @@ export class ChannelHub {
     this.live = new LiveRegistry(this.id, (error, where) => this.onError(error, where))
     // Its own bus: no other process, and the hub logs its own messages whoever watches.
     this.soleProcess = !options.bus
-    if (this.soleProcess) this.live.hearing(true)
+    if (this.soleProcess) this.live.soleSince()
     this.replay = new ChannelReplay(this.bus, this.id, (error) => this.busLost(error, 'channel messages'), options.replay)
     this.stopHealth = this.bus.onHealth?.((healthy) => {
       if (healthy) return void this.busRecovered()

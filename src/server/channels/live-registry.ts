@@ -57,6 +57,7 @@ export class LiveRegistry {
   private droppedAt = -Infinity
   /** Since when this process hears every other process's invalidations (undefined: it does not now). */
   private hearingSince: number | undefined
+  private sole = false
 
   constructor(
     private readonly id: string,
@@ -87,6 +88,16 @@ export class LiveRegistry {
   }
 
   /**
+   * This process has no bus: it is the only one, and its log starts with it. A read asked after
+   * it started was answered by it, so the read → watch legs need no slack before that start
+   * (otherwise every page loaded in a new process's first second would be refetched).
+   */
+  soleSince(): void {
+    this.sole = true
+    this.hearing(true)
+  }
+
+  /**
    * What was delivered in the last `age` ms (plus AGE_SLACK_MS): for a first watch whose bundle
    * was read `age` ms ago, before the socket could watch it. `undefined` when the log cannot
    * vouch for that window (it did not hear the bus for all of it, or it has forgotten part of it).
@@ -94,7 +105,8 @@ export class LiveRegistry {
   within(age: unknown): LiveHistory {
     if (typeof age !== 'number' || !Number.isFinite(age) || age < 0) return undefined
     const cutoff = Date.now() - age - AGE_SLACK_MS
-    if (this.hearingSince === undefined || this.hearingSince > cutoff || this.droppedAt >= cutoff) return undefined
+    const heardFrom = this.sole ? cutoff + AGE_SLACK_MS : cutoff
+    if (this.hearingSince === undefined || this.hearingSince > heardFrom || this.droppedAt >= cutoff) return undefined
     let first = this.times.length
     while (first > 0 && this.times[first - 1]! >= cutoff) first--
     return this.log.slice(first)
