@@ -6,7 +6,9 @@
  */
 
 // Unguessable, so no string a peer sends can pass for one (JSON strings may not hold raw controls).
-const MARK = `~mizan-int-${Array.from(globalThis.crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('')}:`
+// Made on first use, not at load: Cloudflare Workers refuse random values in global scope.
+let markText: string | undefined
+const mark = (): string => (markText ??= `~mizan-int-${Array.from(globalThis.crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('')}:`)
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39
@@ -59,7 +61,7 @@ export function parseJsonExact(text: string): unknown {
       const literal = text.slice(i, end)
       const value = BigInt(literal)
       if (value > MAX_SAFE || value < -MAX_SAFE) {
-        out += text.slice(last, i) + `"${MARK}${literal}"`
+        out += text.slice(last, i) + `"${mark()}${literal}"`
         last = end
         marked = true
       }
@@ -68,7 +70,7 @@ export function parseJsonExact(text: string): unknown {
   }
   if (!marked) return JSON.parse(text)
   return JSON.parse(out + text.slice(last), (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(MARK) ? BigInt(value.slice(MARK.length)) : value,
+    typeof value === 'string' && value.startsWith(mark()) ? BigInt(value.slice(mark().length)) : value,
   )
 }
 
@@ -86,11 +88,11 @@ export function stringifyJson(value: unknown): string {
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v !== 'bigint') return v
     found = true
-    return `${MARK}${v.toString()}`
+    return `${mark()}${v.toString()}`
   })
   if (!found) return text
   // Each marker went out as a JSON string: `"~mizan-int-…:<digits>"`; put the digits back bare.
-  const quoted = JSON.stringify(MARK).slice(0, -1)
+  const quoted = JSON.stringify(mark()).slice(0, -1)
   let out = ''
   let from = 0
   for (let at = text.indexOf(quoted); at !== -1; at = text.indexOf(quoted, from)) {
