@@ -1,5 +1,5 @@
 import { MizanError } from '../shared/errors.ts'
-import type { ClientErrorCode } from '../shared/protocol.ts'
+import { ERROR_STATUS, type ClientErrorCode, type ErrorCode } from '../shared/protocol.ts'
 import { isRecord } from './params.ts'
 
 /** Every code a client can observe: the protocol's seven, `HTTP_<status>`, and the client-side ones. */
@@ -18,20 +18,12 @@ export function clientError(code: MizanErrorCode, message: string, status = 0, c
   return new MizanError(code, message, { status, cause })
 }
 
-/** The protocol's code for each status it answers with (PROTOCOL.md §4). */
-const CODE_BY_STATUS: Partial<Record<number, MizanErrorCode>> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  422: 'VALIDATION_ERROR',
-  500: 'INTERNAL_ERROR',
-  501: 'NOT_IMPLEMENTED',
-}
-
-/** A body that is no envelope (Django's HTML CSRF or 404 page) is read by its status; others keep `HTTP_<status>`. */
+/**
+ * A body that is no envelope (Django's HTML CSRF or 404 page) is read by its status: the
+ * protocol's code for it (PROTOCOL.md §4, the table MizanError already carries), else `HTTP_<status>`.
+ */
 export function codeForStatus(status: number): MizanErrorCode {
-  return CODE_BY_STATUS[status] ?? `HTTP_${status}`
+  return (Object.keys(ERROR_STATUS) as ErrorCode[]).find((code) => ERROR_STATUS[code] === status) ?? `HTTP_${status}`
 }
 
 /**

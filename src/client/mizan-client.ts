@@ -19,8 +19,7 @@ import { withRetry } from './retry.ts'
 import { abortable, addCookie, mergeHeaders } from './transport.ts'
 import type { Answer, CallOptions, CallOutcome, ContextOptions, MizanClient, UntypedMizanClient, WireBundle } from './types.ts'
 import { createNaming } from './wire-names.ts'
-import { mayHoldBigIntegers, parseJsonExact, stringifyJson } from '../shared/exact-json.ts'
-
+import { plainJson } from './json.ts'
 
 const JSON_TYPE = 'application/json'
 
@@ -43,7 +42,7 @@ function list<T>(value: unknown): T[] | undefined {
  */
 export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<MizanClientOptions<R>>): MizanClient<R> {
   const options: MizanClientOptions<AnyRouter> = args[0] ?? {}
-  const { dialect = 'mizan', transformer, transport, invalidateHeader, headers: userHeaders } = options
+  const { dialect = 'mizan', transformer, transport, invalidateHeader, headers: userHeaders, json = plainJson } = options
   const connect = options.websocket?.connect
   if (transport && transport !== 'http' && !connect) throw new Error("Mizan: transport needs websocket.connect (webSocketTransport, 'mizan-ts/client/ws')")
   // The dialect's spelling as DIALECTS writes it (test/client/plugins.test.tsx checks the two agree).
@@ -103,10 +102,10 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
     const { status } = response
     if (!response.ok) throw errorFromBody(status, response.statusText, text)
     try {
-      // An integer beyond 2^53 arrives as an exact bigint, never silently rounded (PROTOCOL.md §15).
-      return { body: (mayHoldBigIntegers(text) ? parseJsonExact(text) : JSON.parse(text)) as unknown, status, response }
+      // An integer beyond 2^53 is never silently rounded: exact with `json: exactJson`, else refused (PROTOCOL.md §15).
+      return { body: json.parse(text), status, response }
     } catch (error) {
-      throw invalidResponse(status, `Expected JSON from ${baseUrl + path}`, error)
+      throw error instanceof MizanError ? error : invalidResponse(status, `Expected JSON from ${baseUrl + path}`, error)
     }
   }
 
@@ -142,7 +141,7 @@ export function createMizanClient<R extends AnyRouter>(...args: OptionsArgs<Miza
   }
 
   const call = async (key: string, input?: unknown, { signal, headers }: CallOptions = {}): Promise<CallOutcome<unknown>> =>
-    outcome(await send(CALL_ROUTE, [{ 'Content-Type': JSON_TYPE }, transformer?.headers, headers], stringifyJson(payload(key, input)), signal))
+    outcome(await send(CALL_ROUTE, [{ 'Content-Type': JSON_TYPE }, transformer?.headers, headers], json.stringify(payload(key, input)), signal))
 
   function context(name: string, params?: Record<string, unknown>, { signal }: ContextOptions = {}): Promise<WireBundle> {
     // Sorted by name, `undefined` left out, values as `String()` spells them.

@@ -1,6 +1,7 @@
 import type { Dialect, InvalidateEntry } from '../shared/protocol.ts'
 import type { AnyRouter, CallableKeys, ContextNames, HasWireNameOverrides, WireNameOverrides } from '../shared/types.ts'
 import type { WebSocketClientOptions } from './ws/socket-options.ts'
+import type { JsonCodec } from './json.ts'
 
 /** The subset of `fetch` the kernel uses; any `fetch` (undici, browser, a test double) fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -53,6 +54,12 @@ export interface BaseClientOptions {
   csrf?: false | CsrfOptions
   /** Opt-in rich types (Date, Map, …) over JSON (`mizan-ts/client/superjson`); the server must speak superjson too. */
   transformer?: MizanTransformer
+  /**
+   * Integers beyond 2^53 kept exact as `bigint`s, both ways: `exactJson` from
+   * `mizan-ts/client/exact-json` (opt-in). Without it such an answer or argument is refused with
+   * a clear error, never rounded.
+   */
+  json?: JsonCodec
   retry?: RetryOptions
   /**
    * Read a call's `X-…-Invalidate` header when its body has no `invalidate` entries (a peer that

@@ -11,18 +11,9 @@ let markText: string | undefined
 const mark = (): string => (markText ??= `~mizan-int-${Array.from(globalThis.crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('')}:`)
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39
+export { mayHoldBigIntegers } from './may-hold-big-integers.ts'
 
-/** A run of 16+ digits: the only way a JSON text can hold an integer JS numbers cannot. */
-export function mayHoldBigIntegers(text: string): boolean {
-  let run = 0
-  for (let i = 0; i < text.length; i++) {
-    if (isDigit(text.charCodeAt(i))) {
-      if (++run >= 16) return true
-    } else run = 0
-  }
-  return false
-}
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39
 
 /** The end of the number token at `start` (a `-` or a digit), and whether it is a plain integer. */
 function numberToken(text: string, start: number): { end: number; integer: boolean } {

@@ -68,6 +68,7 @@ const BUNDLES: [key: Key, label: string, entry: BundleEntry][] = [
   ['plugin.client/batch.GzipBytes', 'createMizanClient + mizan-ts/client/batch', withCore(kernel, 'batch.ts')],
   ['plugin.client/files.GzipBytes', 'createMizanClient + mizan-ts/client/files', withCore(kernel, 'files.ts')],
   ['plugin.client/superjson.GzipBytes', 'createMizanClient + mizan-ts/client/superjson', withCore(kernel, 'superjson.ts')],
+  ['plugin.client/exact-json.GzipBytes', 'createMizanClient + mizan-ts/client/exact-json', withCore(kernel, 'exact-json.ts')],
   ['plugin.client/token-refresh.GzipBytes', 'createMizanClient + mizan-ts/client/token-refresh', withCore(kernel, 'token-refresh.ts')],
   ['plugin.react/forms.GzipBytes', 'createMizanReact + mizan-ts/react/forms', withCore(reactCore, 'react/forms.ts')],
   ['plugin.react/channels.GzipBytes', 'createMizanReact + mizan-ts/react/channels', withCore(reactCore, 'react/channels.ts')],

@@ -14,7 +14,7 @@ import { PendingRequests } from './pending-requests.ts'
 import type { ChannelHandlers, ChannelSubscription, ConnectionStatus, SocketLink, WsConnectionHandle } from './realtime-types.ts'
 import { handshakeHeaders, socketTarget, type WebSocketConstructor, type WebSocketLike, type WsConnectionOptions } from './socket-options.ts'
 import type { Wire } from './wire.ts'
-import { stringifyJson } from '../../shared/exact-json.ts'
+import { plainJson } from '../json.ts'
 
 const OPEN = 1
 /** Frames per batch, at most: half the server's default `maxBatchFrames`, which refuses a longer batch whole. */
@@ -75,7 +75,7 @@ export class WsConnection implements SocketLink {
       get status() {
         return connection.state
       },
-      send: (frame) => this.write(() => stringifyJson(frame)),
+      send: (frame) => this.write(() => (options.json ?? plainJson).stringify(frame)),
       sendText: (text) => this.write(() => text),
       ensureOpen: () => this.ensureOpen(),
     }
@@ -233,7 +233,7 @@ export class WsConnection implements SocketLink {
   // ── incoming ──────────────────────────────────────────────────────────────
   private receive(text: string): void {
     this.batchUnanswered = false
-    for (const frame of parseFrames(text)) this.receiveFrame(frame)
+    for (const frame of parseFrames(text, this.options.json)) this.receiveFrame(frame)
   }
 
   private receiveFrame(frame: Frame): void {

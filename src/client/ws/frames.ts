@@ -1,6 +1,6 @@
 /** Frames as the transport reads them: parsing, the canonical key of params, and error replies. */
 import { MizanError, statusForCode } from '../../shared/errors.ts'
-import { mayHoldBigIntegers, parseJsonExact } from '../../shared/exact-json.ts'
+import { mayBeLossy, NEEDS_EXACT_JSON, type JsonCodec } from '../json.ts'
 
 export type Frame = Record<string, unknown>
 
@@ -40,13 +40,25 @@ export function errorFromFrame(error: unknown): MizanError {
 const isFrame = (value: unknown): value is Frame => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
- * The frames a text carries: one JSON object, or the objects of a batch (a JSON array, PROTOCOL.md
- * §15). Anything else is ignored, as the reference's client ignores it.
+ * Without the exact-json plug-in, a frame holding an integer beyond 2^53 is not delivered rounded:
+ * a reply fails its request, a broadcast reaches the channel's `onError`, anything else is dropped.
  */
-export function parseFrames(text: string): Frame[] {
+function refuseLossy(text: string, frame: Frame): Frame {
+  if (!mayBeLossy(text, frame)) return frame
+  if ('id' in frame) return { id: frame['id'], ok: false, error: { code: 'INVALID_RESPONSE', message: NEEDS_EXACT_JSON } }
+  return typeof frame['channel'] === 'string' ? { channel: frame['channel'], error: NEEDS_EXACT_JSON } : {}
+}
+
+/**
+ * The frames a text carries: one JSON object, or the objects of a batch (a JSON array, PROTOCOL.md
+ * §15). Anything else is ignored, as the reference's client ignores it. `json` is the client's
+ * exact-json codec, if it has one.
+ */
+export function parseFrames(text: string, json?: JsonCodec): Frame[] {
   try {
-    const parsed: unknown = mayHoldBigIntegers(text) ? parseJsonExact(text) : JSON.parse(text)
-    return (Array.isArray(parsed) ? parsed : [parsed]).filter(isFrame)
+    const parsed: unknown = json ? json.parse(text) : JSON.parse(text)
+    const frames = (Array.isArray(parsed) ? parsed : [parsed]).filter(isFrame)
+    return json ? frames : frames.map((frame) => refuseLossy(text, frame))
   } catch {
     return []
   }

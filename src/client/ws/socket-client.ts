@@ -9,7 +9,7 @@ import { WsConnection } from './connection.ts'
 
 export const webSocketTransport: SocketConnector = (client, { options, clientId, cookies, payload, outcome, bundle }) => {
   const { transport, transformer } = options
-  const socket = new WsConnection({ ...options.websocket, baseUrl: client.baseUrl, clientId, clientHeaders: options.headers, cookies })
+  const socket = new WsConnection({ ...options.websocket, baseUrl: client.baseUrl, clientId, clientHeaders: options.headers, cookies, json: options.json })
   // Forms (`<form>.schema|validate|submit`, dotted wire names) always use HTTP, whatever the routing.
   const routed = (key: string) => !key.includes('.') && (transport === 'websocket' || (typeof transport === 'object' && transport.websocket.includes(key)))
   async function ask(frame: Record<string, unknown>, signal: AbortSignal | undefined): Promise<Answer> {

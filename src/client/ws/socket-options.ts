@@ -2,6 +2,7 @@
 import { socketError } from '../errors.ts'
 import { WEBSOCKET_ROUTE, WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/protocol.ts'
 import type { CookieStore } from '../cookies.ts'
+import type { JsonCodec } from '../json.ts'
 import type { HeadersOption } from '../options.ts'
 import { addCookie, mergeHeaders } from '../transport.ts'
 import type { SocketConnector } from '../types.ts'
@@ -63,6 +64,8 @@ export interface WsConnectionOptions extends WebSocketClientOptions {
   /** The client's own headers and cookie jar, for the handshake where headers can be set. */
   clientHeaders?: HeadersOption
   cookies?: CookieStore
+  /** The client's exact-json codec (`json` option), if it has one; frames are plain JSON otherwise. */
+  json?: JsonCodec
 }
 
 function defaultUrl(baseUrl: string): string {
