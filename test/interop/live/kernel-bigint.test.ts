@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exactJson } from '../../../src/client/exact-json.ts'
 import { createMizanClient, MizanError, type MizanClient } from '../../../src/client/index.ts'
+import { realtimeOf, webSocketTransport } from '../../../src/client/ws-transport.ts'
+import { recordingWebSocket } from '../../ws/helpers.ts'
 import type { round2FixtureRouter } from '../replay/round2-fixture-router.ts'
 import { startPythonBackend, type PythonBackend } from './python-backend.ts'
 
@@ -46,5 +48,30 @@ describe('kernel → Python: integers beyond 2^53', () => {
     expect(read).toMatchObject({ code: 'INVALID_RESPONSE', message: expect.stringContaining('mizan-ts/client/exact-json') })
     // Safe integers and 16-digit strings still pass untouched.
     expect((await api.call('bigEcho', { n: 5 } as never)).result).toEqual({ result: 5 })
+  })
+
+  it('over the socket too: exact with the plug-in, a failed request naming it without', async () => {
+    const RecordingSocket = recordingWebSocket({ sent: [], received: [], closes: [] })
+    const socketClient = (exact: boolean) =>
+      createMizanClient<typeof round2FixtureRouter>({
+        dialect: 'izana',
+        baseUrl: backend.baseUrl,
+        transport: 'websocket',
+        websocket: { connect: webSocketTransport, WebSocket: RecordingSocket },
+        ...(exact ? { json: exactJson } : {}),
+      })
+    const exact = socketClient(true)
+    const plain = socketClient(false)
+    try {
+      expect((await exact.call('wsBigEcho', { n: TWO_53 + 1n })).result).toEqual({ result: TWO_53 + 1n })
+      // The reply frame holds 2^53 + 1: its request fails, it is not answered rounded.
+      const read = await plain.call('wsBigEcho', { n: '9007199254740993' } as never).catch((error: unknown) => error)
+      expect(read).toBeInstanceOf(MizanError)
+      expect(read).toMatchObject({ code: 'INVALID_RESPONSE', message: expect.stringContaining('mizan-ts/client/exact-json') })
+      expect((await plain.call('wsBigEcho', { n: 7 } as never)).result).toEqual({ result: 7 })
+    } finally {
+      realtimeOf(exact).connection.close()
+      realtimeOf(plain).connection.close()
+    }
   })
 })
