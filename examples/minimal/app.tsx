@@ -24,7 +24,7 @@ function Todos() {
         ))}
       </ul>
       <input value={text} onChange={(event) => setText(event.target.value)} placeholder="New todo" />
-      <button disabled={add.isPending}>Add</button>
+      <button type="submit" disabled={add.isPending}>Add</button>
       {add.error && <p role="alert">{add.error.message}</p>}
     </form>
   )

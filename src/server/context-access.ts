@@ -54,7 +54,7 @@ export function memberParams(member: RegisteredFunction, query: Record<string, u
   if (!member.params.length) return undefined
   const out: Record<string, unknown> = {}
   for (const p of member.params) {
-    const value = Object.prototype.hasOwnProperty.call(query, p.name) ? query[p.name] : undefined
+    const value = Object.hasOwn(query, p.name) ? query[p.name] : undefined
     if (value !== undefined) out[p.name] = coerceParam(p, value)
   }
   return out
@@ -97,7 +97,7 @@ export async function authorizeContextRead(
     for (const p of member.params) {
       const value = (parsed as Record<string, unknown>)[p.name]
       if (value === undefined) continue
-      if (!Object.prototype.hasOwnProperty.call(params, p.name)) params[p.name] = value
+      if (!Object.hasOwn(params, p.name)) params[p.name] = value
       const all = (seen[p.name] ??= [])
       all.push(value)
       if (all.length > 1 && typedText(value) !== typedText(all[0])) (variants ??= {})[p.name] = all

@@ -80,7 +80,7 @@ function isEmptyInput(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0
   if (typeof value !== 'object') return false
   // Object.keys(value).length === 0 (own enumerable string keys) without building the array.
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false
+  for (const key in value) if (Object.hasOwn(value, key)) return false
   return true
 }
 

@@ -8,7 +8,7 @@ function pick(args: unknown, names: Iterable<string>): WireParams {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return out
   const source = args as Record<string, unknown>
   for (const name of names) {
-    if (Object.prototype.hasOwnProperty.call(source, name)) out[name] = source[name]
+    if (Object.hasOwn(source, name)) out[name] = source[name]
   }
   return out
 }

@@ -5,7 +5,7 @@
  * short-circuit by throwing a `MizanError`, and may wrap the call (timing, transactions): `next`
  * resolves to the outcome of the rest of the chain, success or failure, and never rejects.
  */
-import { MizanError } from '../shared/errors.ts'
+import type { MizanError } from '../shared/errors.ts'
 
 /** What the rest of the chain came to. `~ctx` is phantom: the context extension it was given. */
 export type MiddlewareResult<TExt extends object = {}> = (

@@ -23,7 +23,7 @@ export function pythonStr(value: unknown): string {
   if (value === true) return 'True'
   if (value === false) return 'False'
   if (value == null) return 'None'
-  if (typeof value === 'number') return value !== value ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value)
+  if (typeof value === 'number') return Number.isNaN(value) ? 'nan' : value === Infinity ? 'inf' : value === -Infinity ? '-inf' : String(value)
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 

@@ -60,7 +60,7 @@ export interface FunctionOptionFacts {
    * accepts any options type, interfaces included, and keeps this all-optional type from being
    * a "weak type" that an options object sharing none of its keys would fail to match.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: every function's option bag must be assignable here (see above)
   readonly [option: string]: any
 }
 
@@ -195,7 +195,7 @@ interface CallableOptions {
   readonly private?: false | undefined
   readonly route?: undefined
   // Not a weak type (see FunctionOptionFacts): options with none of these keys match.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: every function's option bag must be assignable here (see above)
   readonly [option: string]: any
 }
 
@@ -284,7 +284,7 @@ type UnnamedEntry = { readonly '~mizan': 'form' | 'channel' } | FunctionWith<Unn
 interface UnnamedOptions {
   readonly name?: undefined
   // Not a weak type (see FunctionOptionFacts): options with none of these keys match.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: every function's option bag must be assignable here (see above)
   readonly [option: string]: any
 }
 type NamedFunction = FunctionWith<{ readonly name: string }>

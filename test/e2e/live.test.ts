@@ -5,7 +5,7 @@
  * what A changes reaches B as a push, and B answers it with exactly the scoped refetch.
  */
 import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, } from 'vitest'
 import { MizanTraffic, type RunningExample, startExampleAndChromium } from './fullstack-harness.ts'
 import { stepChain } from './step-chain.ts'
 

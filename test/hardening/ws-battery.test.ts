@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FrameClient, SocketPool } from '../ws/helpers.ts'
+import { type FrameClient, SocketPool } from '../ws/helpers.ts'
 
-const SECRET = 'postgres://app:hunter2@db.internal/prod'
+const _SECRET = 'postgres://app:hunter2@db.internal/prod'
 const INTERNAL = { code: 'INTERNAL_ERROR', message: 'An internal error occurred' }
 
 let child: ChildProcess

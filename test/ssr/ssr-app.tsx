@@ -2,7 +2,7 @@
  * The page the SSR tests render on the server and hydrate in the browser: a global member, a
  * named context, a plain function read as a query, and a form's field schema.
  */
-import { QueryClient, useQuery } from '@tanstack/react-query'
+import { type QueryClient, useQuery } from '@tanstack/react-query'
 import { createMizanReact } from '../../src/client/createMizanReact.ts'
 import type { FetchLike } from '../../src/client/options.ts'
 import { forms } from '../../src/client/react/forms.ts'

@@ -13,9 +13,7 @@ export interface BundleSize {
   brotli: number
 }
 
-interface BuildFn {
-  (options: Record<string, unknown>): Promise<{ outputFiles?: { path: string; contents: Uint8Array }[] }>
-}
+type BuildFn = (options: Record<string, unknown>) => Promise<{ outputFiles?: { path: string; contents: Uint8Array }[] }>
 
 export function sizes(code: Uint8Array): BundleSize {
   return {

@@ -65,6 +65,7 @@ export function ContactPanel({ defaultTo = 1 }: { defaultTo?: number }) {
     <form className="panel" onSubmit={form.handleSubmit} noValidate data-testid="contact-form" data-status={form.status}>
       <h2>{form.formSchema.title}</h2>
       {form.fields.map((field) => (
+        // biome-ignore lint/a11y/noLabelWithoutControl: <Control> renders the field's input inside the label
         <label key={field.name}>
           <span>
             {field.label}

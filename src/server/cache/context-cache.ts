@@ -372,6 +372,6 @@ function typedParams(params: Record<string, unknown>): Record<string, string> {
 /** The reference ignores params no member declares; so does the key. */
 function declaredOnly(ctx: RegisteredContext, params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const name of ctx.params.keys()) if (Object.prototype.hasOwnProperty.call(params, name) && params[name] !== undefined) out[name] = params[name]
+  for (const name of ctx.params.keys()) if (Object.hasOwn(params, name) && params[name] !== undefined) out[name] = params[name]
   return out
 }

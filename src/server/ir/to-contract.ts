@@ -50,6 +50,7 @@ function policyParts(policy: FunctionPolicy | undefined): string[] {
 const FIXED_NAMES = ['z', 'contract', 'channels', 'AppRouter', 'createRouter', 'declareClient', 'declareForm']
 
 const quote = (s: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is this regex's job
   `'${s.replace(/[\\'\u0000-\u001f\u2028\u2029]/g, (ch) => (ch === '\\' || ch === "'" ? `\\${ch}` : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`
 
 const literal = (value: IrLiteral) => (typeof value === 'string' ? quote(value) : typeof value === 'number' ? pythonNumber(value) : String(value))

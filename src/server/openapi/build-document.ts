@@ -1,7 +1,7 @@
 import { DIALECTS, type Dialect, ERROR_STATUS } from '../../shared/protocol.ts'
 import type { AuthRequirement } from '../defineClient.ts'
 import type { AnyServerRouter, RegisteredContext, RegisteredFunction } from '../router.ts'
-import { ANY_JSON, jsonSchemaOf, paramSchema, type SchemaObject } from './json-schemas.ts'
+import { jsonSchemaOf, paramSchema, type SchemaObject } from './json-schemas.ts'
 
 export interface OpenApiOptions {
   title?: string

@@ -14,8 +14,8 @@ function Checklist() {
       <p data-testid="first">{first ? `${first.title}: ${first.done ? 'done' : 'open'}` : 'none'}</p>
       {first && (
         <>
-          <button onClick={() => toggle.mutate({ id: first.id, done: !first.done })}>toggle</button>
-          <button onClick={() => toggle.mutate({ id: first.id, done: !first.done, fail: true })}>toggle (server refuses)</button>
+          <button type="button" onClick={() => toggle.mutate({ id: first.id, done: !first.done })}>toggle</button>
+          <button type="button" onClick={() => toggle.mutate({ id: first.id, done: !first.done, fail: true })}>toggle (server refuses)</button>
         </>
       )}
       {toggle.error && <p role="alert">{toggle.error.message}</p>}
@@ -36,8 +36,9 @@ function Pages() {
           <li key={i}>{page.items.map((todo) => todo.title).join(', ')}</li>
         ))}
       </ol>
-      {pages.hasNextPage && <button onClick={() => void pages.fetchNextPage()}>more</button>}
+      {pages.hasNextPage && <button type="button" onClick={() => void pages.fetchNextPage()}>more</button>}
       <button
+        type="button"
         onClick={() => {
           setCount(count + 1)
           add.mutate({ title: `lab ${count + 1}` })

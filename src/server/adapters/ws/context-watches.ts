@@ -29,7 +29,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 const jsText = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
 
 function paramsWithin(entry: WireParams, watched: WireParams): boolean {
-  return Object.entries(entry).every(([name, value]) => Object.prototype.hasOwnProperty.call(watched, name) && sameValue(watched[name], value))
+  return Object.entries(entry).every(([name, value]) => Object.hasOwn(watched, name) && sameValue(watched[name], value))
 }
 
 interface Watch {
