@@ -245,8 +245,15 @@ describe('live board: two processes, one Redis, three users in Chromium', () => 
     }
     console.log(`(b) slowest page per cycle, ms after Redis was back: ${lags.join(', ')}`)
     expect(lags.every((lag) => lag <= 3_000)).toBe(true)
-    // Each outage was logged once by each process, not once per reconnect attempt.
-    for (const proc of [procs.a!, procs.b!]) expect(proc.log.join('').match(/channel bus down/g)?.length).toBe(10)
+    // Each outage was logged by each process, and not once per reconnect attempt (ioredis retries
+    // every 500 ms: that would be about 10 lines an outage). Now and then a just-restored
+    // connection drops once more, a second real outage with its own down/back pair, so the bound
+    // allows two of those in ten cycles rather than pinning exactly ten lines.
+    for (const proc of [procs.a!, procs.b!]) {
+      const downs = proc.log.join('').match(/channel bus down/g)?.length ?? 0
+      expect(downs).toBeGreaterThanOrEqual(10)
+      expect(downs).toBeLessThanOrEqual(12)
+    }
   }, 120_000)
 
   it('(c) nobody hears of an inbox they cannot read; a watch of another user\'s inbox is refused', async () => {
