@@ -12,7 +12,7 @@ import { createNodeHandler } from '../../src/server/adapters/node.ts'
 import { RedisCache } from '../../src/server/cache/redis-cache.ts'
 import { createMizan } from '../../src/server/index.ts'
 import { listen } from '../server/adapters/serve.ts'
-import { PrivateRedis } from '../server/cache/redis-server.ts'
+import { PrivateRedis } from '../support/private-redis.ts'
 
 const { defineClient, createRouter } = createMizan()
 const router = createRouter({

@@ -1,15 +1,36 @@
 /**
- * A redis-server of the test's own, on a fixed port of the issue's range, that the test may
- * stop and start again: the shared Redis on 6379 must never be stopped.
+ * A redis-server of the test's own, on a port of its own (fixed, or any free one), that the test
+ * may stop and start again: the shared Redis on 6379 must never be stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+
+/** A port nothing listens on now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
 
 export class PrivateRedis {
   private child: ChildProcess | undefined
 
   constructor(readonly port: number) {}
+
+  /** Started on a free port. */
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort())
+    await redis.start()
+    return redis
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`

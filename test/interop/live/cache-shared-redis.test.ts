@@ -7,7 +7,7 @@ import { createMizanClient } from '../../../src/client/index.ts'
 import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
 import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
 import { FIXTURE_SECRETS, izanaFixtureRouter } from '../replay/izana-fixture-router.ts'
-import { PrivateRedis } from '../../server/cache/redis-server.ts'
+import { PrivateRedis } from '../../support/private-redis.ts'
 import { startPythonBackend, type PythonBackend } from './python-backend.ts'
 
 // Issue 23's port range: a Redis of this file's own, which serve.py FLUSHDBs before it starts.

@@ -9,7 +9,7 @@ import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
 import { ChannelHub } from '../../../src/server/channels/hub.ts'
 import { FrameClient, startServer } from '../../ws/helpers.ts'
 import { boardUserResolver, buildBoardRouter, createDb, type BoardDb } from './board-app.ts'
-import { PrivateRedis } from './redis-server.ts'
+import { PrivateRedis } from '../../support/private-redis.ts'
 
 const redis = new RedisCache('redis://127.0.0.1:6379', { namespace: `mizan-findings:${randomUUID()}:` })
 afterAll(async () => {

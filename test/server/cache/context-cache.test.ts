@@ -5,7 +5,7 @@ import { createFetchHandler } from '../../../src/server/adapters/fetch.ts'
 import { MemoryCache, type CacheBackend } from '../../../src/server/cache/backend.ts'
 import { RedisCache } from '../../../src/server/cache/redis-cache.ts'
 import { createMizan } from '../../../src/server/index.ts'
-import { PrivateRedis } from './redis-server.ts'
+import { PrivateRedis } from '../../support/private-redis.ts'
 
 interface User { id: number }
 const { defineClient, createRouter } = createMizan<User>()
